@@ -1,0 +1,1 @@
+"""Issued certificates, signing keys and verification records."""

@@ -1,0 +1,97 @@
+"""StreamField blocks shared by every page type. Course-specific blocks live in ``courses``."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Text"), max_length=200)
+    level = blocks.ChoiceBlock(
+        label=_("Level"),
+        choices=[("h2", _("Heading 2")), ("h3", _("Heading 3"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "blocks/heading_block.html"
+        preview_value = {"text": "Welcoming a new colleague", "level": "h2"}
+
+
+class ImageBlock(blocks.StructBlock):
+    """An image whose alternative text is required (decorative images belong in CSS)."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        max_length=250,
+        help_text=_("Describe what the image shows for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "blocks/image_block.html"
+        preview_value = {"alt_text": "Two colleagues talking in a workshop", "caption": ""}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("alt_text", "").strip():
+            raise ValidationError(_("Alternative text is required."))
+        return value
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        label=_("Kind"),
+        choices=[("tip", _("Tip")), ("warning", _("Warning")), ("key_fact", _("Key fact"))],
+        default="tip",
+    )
+    title = blocks.CharBlock(label=_("Title"), required=False, max_length=200)
+    body = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "help"
+        label = _("Callout")
+        template = "blocks/callout_block.html"
+        preview_value = {
+            "kind": "tip",
+            "title": "Tip",
+            "body": "<p>Pair every new hire with a buddy for the first month.</p>",
+        }
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Quotation"))
+    attribution = blocks.CharBlock(label=_("Attribution"), required=False, max_length=200)
+    source = blocks.CharBlock(label=_("Source"), required=False, max_length=250)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "blocks/quote_block.html"
+        preview_value = {
+            "text": "Small centres, big impact.",
+            "attribution": "National Small Centres Conference",
+            "source": "Recommendations brief, 2023",
+        }
+
+
+class BaseStreamBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        label=_("Rich text"),
+        features=RICH_TEXT_FEATURES,
+        icon="pilcrow",
+        template="blocks/paragraph_block.html",
+        preview_value="<p>Newcomers stay where they feel welcome.</p>",
+    )
+    image = ImageBlock()
+    callout = CalloutBlock()
+    quote = QuoteBlock()

@@ -1,0 +1,18 @@
+import logging
+
+from celery import shared_task
+from django.core.mail import EmailMessage
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="cms.email_send",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def email_send(*, subject: str, body: str, to: list[str]) -> None:
+    """Send one plain-text email. Rendered (and translated) by the caller, sent by a worker."""
+    EmailMessage(subject=subject, body=body, to=to).send()
+    logger.info("email sent", extra={"recipients": len(to)})

@@ -1,0 +1,1 @@
+"""What editors author in Wagtail: modules, lessons, quizzes and question types."""
