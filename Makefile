@@ -37,7 +37,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@echo "Wrote .env with a new SECRET_KEY (see .env.example for every setting)."
 
 translations: $(VENV)/.installed
-	@$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
+	@if ls $(addsuffix /locale/*/LC_MESSAGES/*.po,$(APPS)) >/dev/null 2>&1; then \
+	  $(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0; fi
 
 migrate: $(VENV)/.installed .env
 	$(MANAGE) migrate --noinput -v 0
