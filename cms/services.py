@@ -100,7 +100,9 @@ def page_translation_import(
             po.append(polib.POEntry(msgctxt=context, msgid=source_text, msgstr=target_text))
     warnings = translation.import_po(po, user=user, tool_name="data file")
     if warnings:
-        raise TranslationImportError(f"{source}: {len(warnings)} strings not imported: {warnings[:3]}")
+        raise TranslationImportError(
+            f"{source}: {len(warnings)} strings not imported: {warnings[:3]}"
+        )
     translation.save_target(user=user, publish=publish)
     return source.get_translation(locale)
 

@@ -35,9 +35,12 @@ def language_alternates(context) -> list[dict]:
         if missing:
             site_root = page.get_site().root_page if page.get_site() else None
             if site_root:
-                for root in site_root.get_translations(inclusive=True).live().filter(
-                    locale__in=Locale.objects.filter(language_code__in=missing)
-                ).select_related("locale"):
+                for root in (
+                    site_root.get_translations(inclusive=True)
+                    .live()
+                    .filter(locale__in=Locale.objects.filter(language_code__in=missing))
+                    .select_related("locale")
+                ):
                     urls[root.locale.language_code] = root.get_url(request=request)
     elif request is not None:
         path = request.get_full_path()
@@ -52,7 +55,9 @@ def language_alternates(context) -> list[dict]:
                     "hreflang": HTML_LANG.get(code, code),
                     "name": name,
                     "url": urls[code],
-                    "absolute_url": request.build_absolute_uri(urls[code]) if request else urls[code],
+                    "absolute_url": request.build_absolute_uri(urls[code])
+                    if request
+                    else urls[code],
                     "is_current": code == current,
                 }
             )

@@ -28,7 +28,9 @@ def test_root_falls_back_to_english(seeded, client):
         pytest.param(
             "en",
             "fr",
-            marks=pytest.mark.xfail(strict=True, reason="known defect: French page URLs resolve to /en/"),
+            marks=pytest.mark.xfail(
+                strict=True, reason="known defect: French page URLs resolve to /en/"
+            ),
         ),
         ("fr", "en"),
     ],
