@@ -7,12 +7,13 @@ MANAGE := $(PY) manage.py
 APPS := cms courses learning certificates
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test check messages translations-check system-deps serve migrate seed clean
+.PHONY: help demo test check bench messages translations-check system-deps serve migrate seed clean signing-key
 
 help:
 	@echo "make demo    install into $(VENV), migrate, seed the bilingual demo, serve http://127.0.0.1:$(PORT)"
 	@echo "make test    install test tools into $(VENV) and run the whole suite"
 	@echo "make check   linters, migration and translation checks (CI runs them)"
+	@echo "make bench   benchmarks on PostgreSQL and Redis at 127.0.0.1, written to bench/RESULTS.md"
 
 system-deps:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
@@ -24,7 +25,7 @@ system-deps:
 
 $(VENV)/.installed: pyproject.toml | system-deps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip setuptools
 	$(PY) -m pip install --quiet -e .
 	@touch $@
 
@@ -32,15 +33,32 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[bench]"
+	@touch $@
+
+# Builds a bench_<timestamp> database at 127.0.0.1:5432 (dropped at the end), loads it, drives
+# gunicorn with locust and a Celery worker through Redis at 127.0.0.1:6379; about 15 minutes.
+bench: $(VENV)/.installed-bench translations
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 .env:
 	@$(PY) -c 'from django.core.management.utils import get_random_secret_key as k; print("SECRET_KEY=" + k())' > $@
 	@echo "Wrote .env with a new SECRET_KEY (see .env.example for every setting)."
+
+# A development certificate signing key (Ed25519, PEM on one line with \n escapes) and its id,
+# added to .env once: nothing changes when .env or the environment already has a key.
+signing-key: $(VENV)/.installed .env
+	@if [ -z "$$CERTIFICATE_SIGNING_KEY" ] && ! grep -q '^CERTIFICATE_SIGNING_KEY=' .env; then \
+	  $(PY) -c 'import datetime; from cryptography.hazmat.primitives import serialization as s; from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey as K; pem = K.generate().private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode(); print("CERTIFICATE_SIGNING_KEY=" + pem.strip().replace(chr(10), chr(92) + "n")); print("CERTIFICATE_SIGNING_KEY_ID=dev-" + datetime.date.today().isoformat())' >> .env; \
+	  echo "Added a development certificate signing key to .env."; \
+	fi
 
 translations: $(VENV)/.installed
 	@if ls $(addsuffix /locale/*/LC_MESSAGES/*.po,$(APPS)) >/dev/null 2>&1; then \
 	  $(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0; fi
 
-migrate: $(VENV)/.installed .env
+migrate: $(VENV)/.installed .env signing-key
 	$(MANAGE) migrate --noinput -v 0
 
 seed: migrate translations
@@ -49,7 +67,12 @@ seed: migrate translations
 demo: seed
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Browser tests (tests/e2e) drive Debian's Chromium, and are skipped without it
+# (REQUIRE_BROWSER=1, as in CI, makes them fail instead).
 test: $(VENV)/.installed-test translations
+	@test -x /usr/bin/chromium || echo "Browser tests will be skipped: install Chromium with  sudo apt-get install chromium" >&2
+	@command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null || echo "The certificate QR test will be skipped: install  sudo apt-get install poppler-utils zbar-tools" >&2
+	@ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || echo "Certificate PDFs render deterministically only with HarfBuzz's subsetter:  sudo apt-get install libharfbuzz-subset0" >&2
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 check: $(VENV)/.installed-test translations-check

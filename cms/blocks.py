@@ -1,8 +1,11 @@
 """StreamField blocks shared by every page type. Course-specific blocks live in ``courses``."""
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
@@ -83,6 +86,78 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
+class VideoBlock(blocks.StructBlock):
+    """An embedded video. The transcript is required: it serves people who cannot hear or see
+    the video, and those who cannot load it."""
+
+    title = blocks.CharBlock(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("Names the video for screen readers and in the link to it."),
+    )
+    video = EmbedBlock(label=_("Video address"), help_text=_("A YouTube or Vimeo address."))
+    transcript = blocks.RichTextBlock(label=_("Transcript"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "blocks/video_block.html"
+        preview_value = {
+            "title": "A welcome on the first day",
+            "transcript": "<p>Narrator: On the first day, the supervisor introduces the new hire "
+            "to the team and their buddy.</p>",
+        }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not strip_tags(str(value.get("transcript") or "")).strip():
+            raise ValidationError(_("A transcript is required."))
+        return value
+
+
+class DocumentBlock(blocks.StructBlock):
+    """A downloadable file with a description of what it is for."""
+
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(label=_("Link text"), max_length=200)
+    description = blocks.TextBlock(label=_("Description"), required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Downloadable document")
+        template = "blocks/document_block.html"
+        preview_value = {
+            "title": "Sample onboarding plan",
+            "description": "A two-week plan you can adapt.",
+        }
+
+
+class AccordionItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=250)
+    answer = blocks.RichTextBlock(label=_("Answer"), features=RICH_TEXT_FEATURES)
+
+
+class AccordionBlock(blocks.StructBlock):
+    """Questions and answers, each opened on request (native ``<details>``, no script)."""
+
+    title = blocks.CharBlock(label=_("Title"), required=False, max_length=200)
+    items = blocks.ListBlock(AccordionItemBlock(), label=_("Questions"), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Accordion / FAQ")
+        template = "blocks/accordion_block.html"
+        preview_value = {
+            "title": "Common questions",
+            "items": [
+                {
+                    "question": "Do I need to change my whole hiring process?",
+                    "answer": "<p>No. Start with one structured interview guide.</p>",
+                }
+            ],
+        }
+
+
 class BaseStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -95,3 +170,6 @@ class BaseStreamBlock(blocks.StreamBlock):
     image = ImageBlock()
     callout = CalloutBlock()
     quote = QuoteBlock()
+    video = VideoBlock()
+    document = DocumentBlock()
+    accordion = AccordionBlock()

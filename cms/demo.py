@@ -1,13 +1,15 @@
 """Demo page tree: the home page and an about page in English, translated into French."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
 from cms.models import ContentPage, HomePage
-from cms.services import locales_ensure, page_translation_import, stream_data
+from cms.services import locales_ensure, stream_data, translation_import
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -44,18 +46,20 @@ def seed_site(*, user=None) -> HomePage:
             instance=HomePage(locale=locales["en"], **_page_fields(en["home"], key="site/home"))
         )
         home.save_revision(user=user).publish(user=user)
+        site_url = urlsplit(settings.SITE_URL)
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={
-                "hostname": "localhost",
-                "port": 80,
+                # Absolute links (feeds, emails) use the public address.
+                "hostname": site_url.hostname or "localhost",
+                "port": site_url.port or (443 if site_url.scheme == "https" else 80),
                 "root_page": home,
                 "site_name": en["home"]["title"],
             },
         )
 
     if not home.has_translation(locales["fr"]):
-        page_translation_import(
+        translation_import(
             source=home,
             translated=HomePage(**_page_fields(fr["home"], key="site/home")),
             locale=locales["fr"],
@@ -71,7 +75,7 @@ def seed_site(*, user=None) -> HomePage:
         )
         about.save_revision(user=user).publish(user=user)
     if not about.has_translation(locales["fr"]):
-        page_translation_import(
+        translation_import(
             source=about,
             translated=ContentPage(**_page_fields(fr["about"], key="site/about")),
             locale=locales["fr"],

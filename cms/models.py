@@ -8,9 +8,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
+from cms.routing import PathRoutingMixin
 
 
-class HomePage(Page):
+class HomePage(PathRoutingMixin, Page):
     """The root of each language's site."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -27,7 +28,7 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
 
-class ContentPage(Page):
+class ContentPage(PathRoutingMixin, Page):
     """A generic page: about, privacy, help."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import polib
 from django.conf import settings
 from django.db import transaction
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, TranslatableMixin
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.segments.extract import extract_segments
 
@@ -66,17 +66,24 @@ def _with_list_ids(value, *, key: str):
 
 
 @transaction.atomic
-def page_translation_import(
-    *, source: Page, translated: Page, locale: Locale, user=None, publish: bool = True
-) -> Page:
-    """Translate ``source`` into ``locale`` with wagtail-localize, as a translator's PO would.
+def translation_import(
+    *,
+    source: TranslatableMixin,
+    translated: TranslatableMixin,
+    locale: Locale,
+    user=None,
+    publish: bool = True,
+) -> TranslatableMixin:
+    """Translate ``source`` (a page or snippet) into ``locale`` with wagtail-localize, as a
+    translator's PO file would.
 
-    ``translated`` is an unsaved page of the same type and shape as ``source`` carrying the
-    other language's text (built from the other language's data file). Its strings are paired
-    with the source's segment by segment and imported through ``Translation.import_po``; the
-    translation is then saved (and published) by ``Translation.save_target``.
+    ``translated`` is an unsaved object of the same type and shape as ``source`` carrying the
+    other language's text (built from the other language's data file; child objects carry their
+    source's ``translation_key``). Its strings are paired with the source's segment by segment
+    and imported through ``Translation.import_po``; the translation is then saved by
+    ``Translation.save_target`` and, with ``publish``, published.
 
-    Raises TranslationImportError when the two pages' segments do not pair up.
+    Raises TranslationImportError when the two objects' segments do not pair up.
     """
     source_segments = _string_segments(source)
     target_segments = _string_segments(translated)
@@ -103,14 +110,20 @@ def page_translation_import(
         raise TranslationImportError(
             f"{source}: {len(warnings)} strings not imported: {warnings[:3]}"
         )
-    translation.save_target(user=user, publish=publish)
-    return source.get_translation(locale)
+    # wagtail-localize publishes in an on_commit callback; publishing here instead makes the
+    # translation live inside this transaction, like its source.
+    translation.save_target(user=user, publish=False)
+    target = source.get_translation(locale)
+    if publish:
+        target.get_latest_revision().publish(user=user)
+        target.refresh_from_db()
+    return target
 
 
-def _string_segments(page: Page) -> dict[str, list[str]]:
-    """Translatable strings of a page, grouped by context path, in document order."""
+def _string_segments(instance: TranslatableMixin) -> dict[str, list[str]]:
+    """Translatable strings of an object, grouped by context path, in document order."""
     segments = defaultdict(list)
-    for segment in extract_segments(page):
+    for segment in extract_segments(instance):
         if hasattr(segment, "string"):
             segments[segment.path].append(segment.string.data)
     return dict(segments)

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 from django.core.mail import EmailMessage
+from django.core.management import call_command
 
 logger = logging.getLogger(__name__)
 
@@ -16,3 +17,13 @@ def email_send(*, subject: str, body: str, to: list[str]) -> None:
     """Send one plain-text email. Rendered (and translated) by the caller, sent by a worker."""
     EmailMessage(subject=subject, body=body, to=to).send()
     logger.info("email sent", extra={"recipients": len(to)})
+
+
+@shared_task(name="cms.publish_scheduled")
+def publish_scheduled() -> None:
+    """Publish pages and snippets whose scheduled time has come, and unpublish expired ones.
+
+    Beat runs it every minute (CELERY_BEAT_SCHEDULE); it is Wagtail's own command, so a
+    second run at the same time finds nothing left to do.
+    """
+    call_command("publish_scheduled", verbosity=0)

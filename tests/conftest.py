@@ -1,19 +1,43 @@
+import io
 import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# Browser tests (tests/e2e) drive Debian's Chromium; under REQUIRE_BROWSER=1 they fail instead
+# of skipping when it is missing.
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM = Path("/usr/bin/chromium")
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def pytest_report_header(config):
-    from django.conf import settings
-
     return [
         f"database: {settings.DATABASES['default']['ENGINE']}",
         f"celery broker: {settings.CELERY_BROKER_URL or '(none: eager)'}",
         f"REQUIRE_SERVICES={int(REQUIRE_SERVICES)}",
+        f"REQUIRE_BROWSER={int(REQUIRE_BROWSER)}",
+        f"browser tests: {browser_tests_status()}",
     ]
+
+
+def chromium_available() -> bool:
+    return os.access(CHROMIUM, os.X_OK)
+
+
+def browser_tests_status() -> str:
+    if chromium_available():
+        return f"run with {CHROMIUM}"
+    if REQUIRE_BROWSER:
+        return f"fail: {CHROMIUM} not found (install the chromium package)"
+    return f"skipped: {CHROMIUM} not found (install the chromium package)"
 
 
 def need(service: str, available: bool) -> None:
@@ -25,6 +49,108 @@ def need(service: str, available: bool) -> None:
     pytest.skip(f"{service} not available")
 
 
+def redis_available() -> bool:
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the seeded bilingual demo (site, catalogue, accounts) for
+    every test; each test's changes are rolled back. Transactional tests start from the
+    migrated state instead (``serialized_rollback``) and seed what they need."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request to a French page activates French for the
+    thread, and Django never switches back outside a request."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def postgres(db):
     need("PostgreSQL", connection.vendor == "postgresql")
+
+
+@pytest.fixture(scope="session")
+def _celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real ``celery worker`` process on the Redis broker and the test database, started
+    once for the session on a queue of its own."""
+    need("PostgreSQL", connection.vendor == "postgresql")
+    need("Redis broker (CELERY_BROKER_URL)", redis_available())
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    with django_db_blocker.unblock():
+        db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_QUEUE": queue,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    log = tmp_path_factory.mktemp("worker-log") / "worker.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "cms", "worker", "--pool=solo",
+             "--loglevel=INFO", "-Q", queue, "--without-gossip", "--without-mingle",
+             "--without-heartbeat"],
+            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while "ready" not in log.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield type("Worker", (), {"queue": queue, "mail_dir": mail_dir, "log": log})
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_worker_process(_celery_worker):
+    """Tasks sent during the test go through Redis to the real worker (every other test runs
+    them eagerly). Yields a namespace with the queue name and the directory the worker writes
+    emails to. Tests that use it need ``transactional_db`` so the worker sees their rows."""
+    from cms.celery import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = _celery_worker.queue
+    try:
+        yield _celery_worker
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str = "condition"):
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}")

@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -16,7 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 # A local .env file (written by `make demo`) complements the real environment; real
 # variables win.
-environ.Env.read_env(BASE_DIR / ".env")
+if env.bool("DJANGO_READ_DOT_ENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default=None)
@@ -33,6 +36,7 @@ INSTALLED_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -48,6 +52,7 @@ INSTALLED_APPS = [
     "taggit",
     "polymorphic",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.content_security.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it sees the outcome of authentication in every view.
     "axes.middleware.AxesMiddleware",
@@ -107,7 +113,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 AUTH_USER_MODEL = "learning.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "learning.auth.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -119,6 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Pages restricted to signed-in people or groups send visitors to the site's own sign-in page.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
@@ -128,6 +136,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form's field; addresses are compared case-insensitively, as at sign-in.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "learning.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
@@ -155,6 +166,12 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# No avatars from a third party: they would send a hash of each staff email address there.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# New translations start as drafts: nothing goes live in a language before it is translated.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_WORKFLOW_ENABLED = True
 
 # Static files are served by the application itself (whitenoise); nothing from CDNs.
 STATIC_URL = "/static/"
@@ -186,7 +203,71 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# One queue by default; tests give each run its own so that stale messages never mix in.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Task modules autodiscovery (``<app>.tasks``) does not find.
+CELERY_IMPORTS = ["certificates.lifecycle_tasks"]
+CELERY_BEAT_SCHEDULE: dict = {
+    "publish-scheduled-content": {"task": "cms.publish_scheduled", "schedule": 60.0},
+    # Certificates (certificates/lifecycle_tasks.py), in TIME_ZONE: expiry reminders and
+    # recertification every morning, verification events older than a year every night.
+    "certificates-expiry": {
+        "task": "certificates.expiry_daily",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "certificates-verification-events-purge": {
+        "task": "certificates.verification_events_purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Due-date reminders and employer digests of overdue training (learning/tasks.py), daily
+    # at 8:00 in TIME_ZONE.
+    "reminders-send": {"task": "learning.reminders_send", "schedule": crontab(hour=8, minute=0)},
+}
+
+# Certificates are signed with Ed25519 (see certificates/signing.py): the current private key
+# (PEM) and its kid, and the public keys of retired ones as a JWKS.
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", default="")
+CERTIFICATE_SIGNING_KEY_ID = env("CERTIFICATE_SIGNING_KEY_ID", default="")
+CERTIFICATE_RETIRED_KEYS = env("CERTIFICATE_RETIRED_KEYS", default='{"keys": []}')
+# Verification pages (bulk included) and the verification API, per client address (resolved
+# like the sign-in lockout, through PROXY_COUNT proxies), counted in the default cache:
+# "<count>/<s|m|h|d>". Past the limit: 429.
+CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="60/m")
+CERTIFICATE_API_RATE = env("CERTIFICATE_API_RATE", default="60/m")
+RATELIMIT_USE_CACHE = "default"
+# Expiry: reminders and recertification this many days before; a module's major change asks
+# for recertification within this many days; verification events kept this many days.
+CERTIFICATE_EXPIRY_NOTICE_DAYS = env.int("CERTIFICATE_EXPIRY_NOTICE_DAYS", default=30)
+CERTIFICATE_RECERTIFY_GRACE_DAYS = env.int("CERTIFICATE_RECERTIFY_GRACE_DAYS", default=90)
+CERTIFICATE_VERIFICATIONS_KEPT_DAYS = env.int("CERTIFICATE_VERIFICATIONS_KEPT_DAYS", default=365)
+
+# Content Security Policy (django-csp; cms.content_security adds what the Wagtail admin needs
+# on its own pages): scripts, styles and everything else only from this site, never inline;
+# no plugins, no <base>, and no framing by other sites. Frames only for the video players of
+# video blocks; production.py adds the object storage that serves uploaded images.
+VIDEO_PLAYER_ORIGINS = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *VIDEO_PLAYER_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The admin dashboard would otherwise ask a third party for news of Wagtail releases.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -204,6 +285,13 @@ LOGGING = {
     "loggers": {
         # Routine notices (publishing, background index updates) stay out of the console.
         name: {"level": "WARNING"}
-        for name in ("django.db.backends", "wagtail", "django_tasks", "modelsearch", "axes")
+        for name in (
+            "django.db.backends",
+            "wagtail",
+            "django_tasks",
+            "modelsearch",
+            "axes",
+            "weasyprint",
+        )
     },
 }

@@ -4,8 +4,10 @@ SECRET_KEY is required. Media can live on S3-compatible object storage so that s
 servers and workers share it (set AWS_STORAGE_BUCKET_NAME and friends).
 """
 
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import CONTENT_SECURITY_POLICY, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # raises ImproperlyConfigured when missing
@@ -27,6 +29,24 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
             "file_overwrite": False,
         },
     }
+
+    # Uploaded images are shown from the bucket's own address: the policy allows it.
+    bucket = env("AWS_STORAGE_BUCKET_NAME")
+    if env("AWS_S3_CUSTOM_DOMAIN", default=""):
+        media_origins = [f"https://{env('AWS_S3_CUSTOM_DOMAIN')}"]
+    elif env("AWS_S3_ENDPOINT_URL", default=""):
+        endpoint = urlsplit(env("AWS_S3_ENDPOINT_URL"))
+        media_origins = [
+            f"{endpoint.scheme}://{endpoint.netloc}",
+            f"{endpoint.scheme}://{bucket}.{endpoint.netloc}",
+        ]
+    else:
+        region = env("AWS_S3_REGION_NAME", default="")
+        media_origins = [f"https://{bucket}.s3.amazonaws.com"]
+        if region:
+            media_origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    for directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][directive] += media_origins
 
 # HTTPS everywhere; the load balancer terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

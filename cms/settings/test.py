@@ -20,3 +20,21 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Each test builds its own pages; a shared cache would carry Wagtail's site root paths over.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+# Test-only signing keys (not secret): the current one, and a retired one whose public key is
+# still published, for tests that old certificates keep verifying.
+CERTIFICATE_SIGNING_KEY = (
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MC4CAQAwBQYDK2VwBCIEIFZNxIcbS1sLB0e69cO9bhFk3mPf7W8SlbCdtPF4ribx\n"
+    "-----END PRIVATE KEY-----\n"
+)
+CERTIFICATE_SIGNING_KEY_ID = "test-2026"
+TEST_RETIRED_SIGNING_KEY = (
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MC4CAQAwBQYDK2VwBCIEIGpKvjrGbcxJZyTCCsUbxuqTNEolvPELklYArjjTCYMq\n"
+    "-----END PRIVATE KEY-----\n"
+)
+CERTIFICATE_RETIRED_KEYS = (
+    '{"keys": [{"crv": "Ed25519", "x": "XJWi5ykSVU47awywoZOKc8HonOqlQKK-WW1zL6aqYKs", '
+    '"kid": "test-retired", "kty": "OKP"}]}'
+)

@@ -5,10 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from learning.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from learning.views import privacy
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("my-data/", privacy.my_data, name="my_data"),
+    path("my-data/download/", privacy.my_data_download, name="my_data_download"),
+    path("delete/", privacy.account_delete, name="delete"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,4 +1,4 @@
-"""People and organizations at run time."""
+"""Accounts: people sign in with an email address."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -44,6 +44,12 @@ class User(AbstractUser):
         choices=[("en", _("English")), ("fr", _("French"))],
         default="en",
         help_text=_("Emails and reminders are sent in this language."),
+    )
+
+    reminders_opt_out = models.BooleanField(
+        _("no optional reminders"),
+        default=False,
+        help_text=_("Reminders of due dates and expiring certificates are not sent."),
     )
 
     USERNAME_FIELD = "email"

@@ -1,0 +1,60 @@
+"""Reads of certificates, scoped to the person asking.
+
+Who may download a certificate:
+
+- its holder;
+- an employer administrator, for certificates issued for their employer and for the
+  certificates of that employer's people;
+- SPO staff and managers, likewise for the employers in an ACTIVE partnership with their SPO.
+
+Everything else is invisible (the views answer 404). Organization scoping comes from
+``learning.selectors.organizations``.
+"""
+
+from django.db.models import Q, QuerySet
+
+from certificates.models import Certificate
+from learning.models import Membership, Organization, Partnership
+from learning.selectors.organizations import LEARNER_ROLES, user_employers, user_spos
+
+
+def holder_certificates(*, user) -> QuerySet[Certificate]:
+    """The learner's own certificates, newest first. One query."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    return Certificate.objects.filter(holder=user).order_by("-issued_at")
+
+
+def _visible_employers(*, user) -> QuerySet[Organization]:
+    """Employers ``user`` administers or supports through an active SPO partnership."""
+    partners = Organization.objects.filter(
+        kind=Organization.Kind.EMPLOYER,
+        spo_partnerships__spo__in=user_spos(user=user),
+        spo_partnerships__status=Partnership.Status.ACTIVE,
+    )
+    return Organization.objects.filter(
+        Q(pk__in=user_employers(user=user).values("pk")) | Q(pk__in=partners.values("pk"))
+    )
+
+
+def downloadable_certificates(*, user) -> QuerySet[Certificate]:
+    """Every certificate ``user`` may download (see the module docstring)."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    employers = _visible_employers(user=user).values("pk")
+    people = Membership.objects.filter(organization__in=employers, role__in=LEARNER_ROLES).values(
+        "user_id"
+    )
+    return Certificate.objects.filter(
+        Q(holder=user) | Q(employer__in=employers) | Q(holder__in=people)
+    )
+
+
+def downloadable_certificate(*, user, code: str) -> Certificate | None:
+    """The certificate with canonical ``code`` if ``user`` may download it, else None."""
+    return (
+        downloadable_certificates(user=user)
+        .select_related("module", "program", "holder", "employer")
+        .filter(code=code)
+        .first()
+    )

@@ -1,0 +1,13 @@
+"""Learners' certificates and downloads, under /<lang>/certificates/. The public key set is
+served outside the language prefix (cms.urls)."""
+
+from django.urls import path
+
+from certificates.views import downloads
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("", downloads.CertificateListView.as_view(), name="my_certificates"),
+    path("<str:code>/download.<str:fmt>", downloads.certificate_download, name="download"),
+]

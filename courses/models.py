@@ -1,1 +1,0 @@
-"""What editors author in Wagtail: modules, lessons, quizzes and question types."""

@@ -1,0 +1,47 @@
+"""What editors author: catalogue, modules, lessons, quizzes, programs and quiz questions."""
+
+from courses.models.pages import (
+    LessonPage,
+    ModuleIndexPage,
+    ModulePage,
+    ProgramModule,
+    ProgramPage,
+    QuizPage,
+)
+from courses.models.questions import (
+    Choice,
+    FeedbackRow,
+    Grade,
+    InvalidResponse,
+    MatchingPair,
+    MatchingQuestion,
+    MissingResponse,
+    MultipleChoiceQuestion,
+    OrderingItem,
+    OrderingQuestion,
+    Question,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+
+__all__ = [
+    "Choice",
+    "FeedbackRow",
+    "Grade",
+    "InvalidResponse",
+    "LessonPage",
+    "MatchingPair",
+    "MatchingQuestion",
+    "MissingResponse",
+    "ModuleIndexPage",
+    "ModulePage",
+    "MultipleChoiceQuestion",
+    "OrderingItem",
+    "OrderingQuestion",
+    "ProgramModule",
+    "ProgramPage",
+    "Question",
+    "QuizPage",
+    "SingleChoiceQuestion",
+    "TrueFalseQuestion",
+]

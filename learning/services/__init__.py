@@ -1,0 +1,50 @@
+"""Writes of the learning side. ``progress``: enrolment, lessons, attempts, completion,
+surveys. ``organizations``: organizations, invitations, partnerships, assignments.
+``reminders``: the scheduled emails."""
+
+from learning.services.privacy import account_delete, personal_data
+from learning.services.progress import (
+    DEADLINE_GRACE,
+    MAX_EXTENSIONS,
+    PRE_CHECK_QUESTIONS,
+    AttemptRefused,
+    SubmissionRejected,
+    attempt_extend,
+    attempt_items,
+    attempt_refusal,
+    attempt_start,
+    attempt_submit,
+    canonical,
+    enrolment_ensure,
+    field_name,
+    lesson_complete,
+    module_completed,
+    module_of,
+    self_enrol,
+    source_locale,
+    survey_submit,
+)
+
+__all__ = [
+    "account_delete",
+    "personal_data",
+    "DEADLINE_GRACE",
+    "MAX_EXTENSIONS",
+    "PRE_CHECK_QUESTIONS",
+    "AttemptRefused",
+    "SubmissionRejected",
+    "attempt_extend",
+    "attempt_items",
+    "attempt_refusal",
+    "attempt_start",
+    "attempt_submit",
+    "canonical",
+    "enrolment_ensure",
+    "field_name",
+    "lesson_complete",
+    "module_completed",
+    "module_of",
+    "self_enrol",
+    "source_locale",
+    "survey_submit",
+]

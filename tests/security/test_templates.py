@@ -1,0 +1,37 @@
+"""The site's own templates run under a policy without 'unsafe-inline': no inline scripts,
+no inline event handlers, no style attributes or elements, no javascript: links."""
+
+import re
+
+import pytest
+
+from tests.conftest import BASE_DIR
+
+APPS = ("cms", "courses", "learning", "certificates")
+# Overrides of Wagtail admin templates run under the admin's policy (cms.content_security).
+TEMPLATES = sorted(
+    path
+    for app in APPS
+    for path in (BASE_DIR / app / "templates").rglob("*.html")
+    if "templates/wagtailadmin/" not in path.as_posix()
+)
+INLINE = {
+    "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
+    "event handler attribute": re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I),
+    "style attribute": re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I),
+    "style element": re.compile(r"<style\b", re.I),
+    "javascript: link": re.compile(r"(href|src|action)\s*=\s*[\"']?\s*javascript:", re.I),
+}
+
+
+def test_there_are_templates_to_check():
+    assert len(TEMPLATES) > 50
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(BASE_DIR)))
+def test_template_has_nothing_inline(template):
+    text = template.read_text(encoding="utf-8")
+
+    found = [name for name, pattern in INLINE.items() if pattern.search(text)]
+
+    assert found == []
