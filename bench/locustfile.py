@@ -116,26 +116,43 @@ class QuizSubmitUser(BenchUser):
     tasks = [task]
 
 
-class ApiVerifyUser(BenchUser):
-    """Machines checking real certificate codes through the API."""
+class CodeCheckingUser(BenchUser):
+    """Someone checking random real certificate codes. Each scenario subclasses this one
+    (tasks are not declared here: locust adds a base class's tasks to its subclasses')."""
+
+    abstract = True
 
     def on_start(self):
         self.headers = {}
         self.random = random.Random(next(NUMBERS))
 
+    def code(self) -> str:
+        return self.random.choice(DATA["codes"])
+
+
+class ApiVerifyUser(CodeCheckingUser):
+    """Machines checking real certificate codes through the API."""
+
     def task(self):
-        code = self.random.choice(DATA["codes"])
-        self.expect(f"/api/v1/certificates/{code}", name="verification API")
+        self.expect(f"/api/v1/certificates/{self.code()}", name="verification API")
 
     tasks = [task]
 
 
-class PageVerifyUser(ApiVerifyUser):
+class PageVerifyUser(CodeCheckingUser):
     """People checking real certificate codes on the verification page."""
 
     def task(self):
-        code = self.random.choice(DATA["codes"])
-        self.expect(f"/en/verify/{code}/", name="verification page")
+        self.expect(f"/en/verify/{self.code()}/", name="verification page")
+
+    tasks = [task]
+
+
+class LookupOnlyUser(CodeCheckingUser):
+    """The lookup's floor: the one indexed query a verification makes, and nothing else."""
+
+    def task(self):
+        self.expect(f"/bench/lookup/{self.code()}.json", name="lookup only")
 
     tasks = [task]
 

@@ -1,9 +1,12 @@
-"""The site's URLs, and the floor of the verification benchmark: the least a Django view can
-do on this server (the same middleware, no database)."""
+"""The site's URLs, and two floors for the verification benchmark, on the same server and
+through the same middleware: the least a Django view can do (constant JSON, no database),
+and the least a lookup can do (the one indexed query a verification makes, and nothing
+else: no rate limit, no signature check, no audit event, a two-field answer)."""
 
 from django.http import JsonResponse
 from django.urls import path
 
+from certificates.models import Certificate
 from cms.urls import urlpatterns as site_urlpatterns
 
 
@@ -11,4 +14,13 @@ def constant_json(request):
     return JsonResponse({"status": "valid", "code": "0000000000000000"})
 
 
-urlpatterns = [path("bench/constant.json", constant_json), *site_urlpatterns]
+def lookup_only(request, code: str):
+    found = Certificate.objects.filter(code=code).values_list("pk", flat=True).first()
+    return JsonResponse({"found": found is not None, "code": code})
+
+
+urlpatterns = [
+    path("bench/constant.json", constant_json),
+    path("bench/lookup/<str:code>.json", lookup_only),
+    *site_urlpatterns,
+]

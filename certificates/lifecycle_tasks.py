@@ -1,12 +1,12 @@
-"""Daily certificate jobs, scheduled by Celery beat (``CELERY_BEAT_SCHEDULE``). Each calls one
-service; both are idempotent, so a repeated or overlapping run does no harm."""
+"""Certificate jobs scheduled by Celery beat (``CELERY_BEAT_SCHEDULE``). Each calls one
+service; each is idempotent, so a repeated or overlapping run does no harm."""
 
 import logging
 
 from celery import shared_task
 from django.db import OperationalError
 
-from certificates import lifecycle
+from certificates import lifecycle, verification_log
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +33,14 @@ def verification_events_purge() -> int:
     deleted = lifecycle.verification_events_purge()
     logger.info("verification events purged", extra={"deleted": deleted})
     return deleted
+
+
+@shared_task(
+    name="certificates.verification_events_flush",
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def verification_events_flush() -> int:
+    """Write the buffered verification events to the database."""
+    return verification_log.events_flush()

@@ -7,7 +7,7 @@ run-time states and come from the database.
 
 Every verification is logged (``AuditEvent``, action ``verified``) by the SHA-256 of the code
 asked about (of the raw input when it is not a well-formed code), never by the address of the
-person asking.
+person asking. The events are written in batches, off the request (``verification_log``).
 """
 
 import datetime
@@ -18,12 +18,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import TextChoices
+from django.db.models import F, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from joserfc.jwk import KeySet
 
-from certificates import signing
+from certificates import signing, verification_log
 from certificates.codes import InvalidCode, code_normalize
 from certificates.models import AuditEvent, Certificate
 from certificates.presentation import PrintedField, format_time, printed_fields
@@ -123,7 +123,8 @@ def certificate_check(
 
 
 def _certificates():
-    return Certificate.objects.select_related("superseded_by")
+    """Certificates with their successor's code (``successor_code``, None if there is none)."""
+    return Certificate.objects.annotate(successor_code=F("superseded_by__code"))
 
 
 def _log(verifications: list[tuple[str, Verification]], *, channel: str, actor=None) -> None:
@@ -139,10 +140,7 @@ def _log(verifications: list[tuple[str, Verification]], *, channel: str, actor=N
         )
         for raw, verification in verifications
     ]
-    if len(events) == 1:
-        events[0].save(force_insert=True)  # one statement, outside any transaction
-    else:
-        AuditEvent.objects.bulk_create(events)
+    verification_log.events_record(events)
 
 
 def code_verify(*, text: str, channel: str, actor=None) -> Verification:

@@ -92,7 +92,6 @@ def certificate_document(verification: Verification) -> dict:
         )
         return document
     reason = certificate.revocation_reason or None
-    successor = certificate.superseded_by
     document.update(
         {
             "display_code": certificate.display_code,
@@ -116,7 +115,7 @@ def certificate_document(verification: Verification) -> dict:
             "revocation_reason_label": (
                 _both(Certificate.RevocationReason(reason).label) if reason else None
             ),
-            "superseded_by": successor.code if successor else None,
+            "superseded_by": certificate.successor_code,
             "pdf_sha256": certificate.pdf_sha256 or None,
             "jws": certificate.jws,
             "kid": certificate.kid,

@@ -147,10 +147,10 @@ def detail_context(verification: Verification, language: str) -> dict:
             context["revocation_reason"] = Certificate.RevocationReason(
                 certificate.revocation_reason
             ).label
-        if certificate.superseded_by_id:
-            context["successor_code"] = certificate.superseded_by.display_code
+        if certificate.successor_code:
+            context["successor_code"] = code_display(certificate.successor_code)
             context["successor_url"] = reverse(
-                "verify:detail", kwargs={"code": certificate.superseded_by.code}
+                "verify:detail", kwargs={"code": certificate.successor_code}
             )
     return context
 

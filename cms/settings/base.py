@@ -194,6 +194,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # broker and a worker runs them.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Where verification events wait to be written in batches (certificates/verification_log.py):
+# a Redis URL, by default the broker's; empty writes each event at once.
+VERIFICATION_LOG_BUFFER = env("VERIFICATION_LOG_BUFFER", default=CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
@@ -214,6 +217,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "certificates-expiry": {
         "task": "certificates.expiry_daily",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Verification events buffered in Redis (certificates/verification_log.py), every 10 s.
+    "certificates-verification-events-flush": {
+        "task": "certificates.verification_events_flush",
+        "schedule": 10.0,
     },
     "certificates-verification-events-purge": {
         "task": "certificates.verification_events_purge",

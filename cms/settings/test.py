@@ -9,6 +9,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default="sqlite://:memory:")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process unless a test starts a real worker (tests/integration).
 CELERY_TASK_ALWAYS_EAGER = True
+# Verification events written at once, unless a test buffers them (tests/certificates).
+VERIFICATION_LOG_BUFFER = ""
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "media" / "test-mail"))
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/welcoming-workplaces-test-media")

@@ -580,6 +580,10 @@ def test_daily_tasks_are_scheduled_by_name():
     assert "publish-scheduled-content" in schedule
     assert "certificates.expiry_daily" in celery_app.tasks
     assert "certificates.verification_events_purge" in celery_app.tasks
+    flush = schedule["certificates-verification-events-flush"]
+    assert flush["task"] == "certificates.verification_events_flush"
+    assert flush["schedule"] <= 60  # buffered events reach the database within a minute
+    assert "certificates.verification_events_flush" in celery_app.tasks
 
 
 def test_expiry_task_runs_the_service(expiring, django_capture_on_commit_callbacks):
