@@ -177,6 +177,17 @@ def test_refreshing_shows_the_same_attempt(signed_in, quiz):
     assert re.findall(r'name="(q\d+[^"]*)"', first) == re.findall(r'name="(q\d+[^"]*)"', second)
 
 
+def test_module_page_resume_button_reads_as_one_sentence_in_french(
+    signed_in, learner, module, lessons, french
+):
+    services.lesson_complete(user=learner, lesson=lessons[0])
+
+    html = signed_in.get(module.get_translation(french).url).content.decode()
+
+    title = escape(lessons[1].get_translation(french).title)
+    assert f"Reprendre\u00a0: {title}</a>" in html  # French spacing before the colon
+
+
 def test_missing_answers_show_errors_and_keep_the_others(signed_in, quiz):
     attempt = start(signed_in, quiz)
     data = right_answers(attempt)
