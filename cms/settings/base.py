@@ -104,6 +104,24 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+
+
+def prepared_statements(database: dict) -> dict:
+    """PostgreSQL plans a query anew each time it runs, unless it is prepared. With parameters
+    bound on the server, psycopg prepares a query once it has run 5 times on a connection,
+    and persistent connections (CONN_MAX_AGE) keep it: pages whose queries join several
+    tables stop paying for their planning. DATABASE_PREPARED_STATEMENTS=0 turns this off
+    (needed behind PgBouncer in transaction mode before version 1.21)."""
+    if database["ENGINE"].endswith("postgresql") and env.bool(
+        "DATABASE_PREPARED_STATEMENTS", default=True
+    ):
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 5)
+    return database
+
+
+prepared_statements(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: CACHE_URL, e.g. redis://127.0.0.1:6379/1 (shared by every web server in production).

@@ -21,6 +21,8 @@ print(json.dumps({
     "email_host": getattr(settings, "EMAIL_HOST", ""), "site_url": settings.SITE_URL,
     "media_root": str(settings.MEDIA_ROOT), "storage": settings.STORAGES["default"]["BACKEND"],
     "secret": settings.SECRET_KEY, "debug": settings.DEBUG,
+    "db_options": db.get("OPTIONS", {}),
+    "verification_log_buffer": settings.VERIFICATION_LOG_BUFFER,
 }))
 """
 
@@ -71,6 +73,35 @@ def test_settings_read_services_from_environment():
     assert loaded["email_host"] == "smtp.example.ca"
     assert loaded["site_url"] == "https://learn.example.ca"
     assert loaded["media_root"] == "/srv/media"
+    assert loaded["db_options"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert loaded["verification_log_buffer"] == "redis://cache.internal:6379/0"
+
+
+def test_prepared_statements_can_be_turned_off_for_transaction_poolers():
+    loaded = settings_for(
+        "dev",
+        DATABASE_URL="postgres://app:pw@pgbouncer.internal:6432/welcoming",
+        DATABASE_PREPARED_STATEMENTS="0",
+        VERIFICATION_LOG_BUFFER="",
+        CELERY_BROKER_URL="redis://cache.internal:6379/0",
+    )
+
+    assert loaded["db_options"] == {}
+    assert loaded["verification_log_buffer"] == ""  # events written during the request
+
+
+def test_repeated_queries_are_prepared_on_postgresql(postgres):
+    from django.db import connection
+
+    from certificates.models import Certificate
+
+    for _ in range(6):  # psycopg prepares a query on its sixth run on a connection
+        list(Certificate.objects.filter(code="0000000000000000X"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+
+    assert any('FROM "certificates_certificate"' in statement for statement in prepared)
 
 
 def test_production_requires_secret_key():
