@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,10 +26,11 @@ from certificates.codes import code_generate
 from certificates.models import AuditEvent, Certificate
 from certificates.presentation import format_time, local_date, parse_time
 from certificates.verification import verify_url
-from cms.tasks import email_send
+from cms.services import email_queue
 from courses.models import ModulePage
-from learning.models import Membership, Organization, Partnership, ReminderSent
+from learning.models import Membership, Organization, Partnership
 from learning.services.recertification import recertification_assign
+from learning.services.reminders import reminder_record
 
 logger = logging.getLogger(__name__)
 
@@ -244,26 +244,13 @@ class ExpiryReport:
     recertifications: int = 0
 
 
-def _once(*, kind: str, recipient, subject: str, period: str) -> bool:
-    """Record a reminder; False when it was already recorded (the unique constraint decides,
-    also against a concurrent run)."""
-    try:
-        with transaction.atomic():
-            _reminder, created = ReminderSent.objects.get_or_create(
-                kind=kind, recipient=recipient, subject=subject, period=period
-            )
-    except IntegrityError:
-        return False
-    return created
-
-
 def _email(user, template: str, context: dict) -> None:
-    with translation.override(user.preferred_language):
-        context = {**context, "language": user.preferred_language, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"certificates/lifecycle/{template}_subject.txt", context)
-        body = render_to_string(f"certificates/lifecycle/{template}.txt", context)
-    subject, to = " ".join(subject.split()), [user.email]
-    transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=to))
+    email_queue(
+        to=user.email,
+        language=user.preferred_language,
+        template=f"certificates/lifecycle/{template}",
+        context=context,
+    )
 
 
 def _date(day: datetime.date, language: str) -> str:
@@ -352,7 +339,7 @@ def certificates_expiring_run(*, moment: datetime.datetime | None = None) -> Exp
             due_on = timezone.localtime(certificate.expires_at).date()
             if _recertify(certificate, due_on=due_on):
                 report.recertifications += 1
-            if not holder.reminders_opt_out and _once(
+            if not holder.reminders_opt_out and reminder_record(
                 kind=EXPIRING_KIND,
                 recipient=holder,
                 subject=f"certificate:{certificate.code}",
@@ -375,7 +362,7 @@ def certificates_expiring_run(*, moment: datetime.datetime | None = None) -> Exp
             fresh = [
                 certificate
                 for certificate in digests[membership.organization_id]
-                if _once(
+                if reminder_record(
                     kind=DIGEST_KIND,
                     recipient=admin,
                     subject=f"certificate:{certificate.code}",
@@ -424,7 +411,7 @@ def _version_recertifications(moment) -> int:
                 if not _recertify(certificate, due_on=due_on):
                     continue
                 count += 1
-                if not holder.reminders_opt_out and _once(
+                if not holder.reminders_opt_out and reminder_record(
                     kind=RECERTIFY_KIND,
                     recipient=holder,
                     subject=f"certificate:{certificate.code}",

@@ -1,4 +1,5 @@
-"""Writes for the site's pages: locales, page creation from data files, translations."""
+"""Writes for the site's pages (locales, page creation from data files, translations), and
+the one way every app sends email."""
 
 import uuid
 from collections import defaultdict
@@ -7,13 +8,30 @@ from collections.abc import Iterable
 import polib
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from wagtail.models import Locale, TranslatableMixin
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.segments.extract import extract_segments
 
+from cms.tasks import email_send
+
 # Block ids are derived from the data file's key and the block's position, so that the English
 # and French builds of the same file pair up segment by segment.
 BLOCK_ID_NAMESPACE = uuid.UUID("9a2d3c1e-5b8f-4f7a-8e61-0c4b2f7d9e10")
+
+
+def email_queue(*, to: str, language: str, template: str, context: dict) -> None:
+    """Render ``<template>_subject.txt`` and ``<template>.txt`` in ``language`` and queue the
+    email for when the current transaction commits. Templates also get ``language`` and
+    ``site_url`` (links are written ``{{ site_url }}{% url ... %}``: reversed in the
+    recipient's language, they start with ``/<language>/``)."""
+    with translation.override(language):
+        context = {**context, "language": language, "site_url": settings.SITE_URL}
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}.txt", context)
+    subject = " ".join(subject.split())
+    transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=[to]))
 
 
 class TranslationImportError(Exception):

@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.tasks import email_send
+from cms.services import email_queue
 from courses.models import ModulePage, ProgramPage
 from courses.selectors import program_modules
 from learning.models import (
@@ -125,20 +124,17 @@ def membership_add(*, user, organization: Organization, role: str) -> Membership
 
 def _invitation_email(invitation: Invitation, token: str) -> None:
     """Queue the invitation email, in the invitee's language, once the transaction commits."""
-    with translation.override(invitation.language):
-        link = f"{settings.SITE_URL}/{invitation.language}/invitations/{token}/"
-        context = {
+    email_queue(
+        to=invitation.email,
+        language=invitation.language,
+        template=f"learning/emails/invitation_{invitation.kind}",
+        context={
             "invitation": invitation,
-            "link": link,
+            "link": f"{settings.SITE_URL}/{invitation.language}/invitations/{token}/",
             "organization": invitation.organization,
             "expires": invitation.expires_at,
-        }
-        subject = render_to_string(
-            f"learning/emails/invitation_{invitation.kind}_subject.txt", context
-        ).strip()
-        body = render_to_string(f"learning/emails/invitation_{invitation.kind}.txt", context)
-    email = invitation.email
-    transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=[email]))
+        },
+    )
 
 
 def _invitation_new(**fields) -> tuple[Invitation, str]:

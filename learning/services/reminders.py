@@ -29,14 +29,12 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from cms.tasks import email_send
+from cms.services import email_queue
 from courses.models import ModulePage
 from learning.models import Enrolment, Membership, Organization, ReminderSent, User
 from learning.selectors.organizations import LEARNER_ROLES
@@ -95,17 +93,13 @@ def _week(day: datetime.date) -> str:
 
 
 def _email_queue(*, recipient: User, template: str, context: dict) -> None:
-    """Render ``learning/emails/<template>{_subject,}.txt`` in ``recipient``'s language and
-    queue it for when the current transaction commits."""
-    language = recipient.preferred_language
-    with translation.override(language):
-        # Links are written in the templates as {{ site_url }}{% url ... %}: reversed in
-        # the recipient's language, they start with /<language>/.
-        context = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"learning/emails/{template}_subject.txt", context)
-        body = render_to_string(f"learning/emails/{template}.txt", context)
-    subject, to = " ".join(subject.split()), [recipient.email]
-    transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=to))
+    """Queue ``learning/emails/<template>`` to ``recipient``, in their language."""
+    email_queue(
+        to=recipient.email,
+        language=recipient.preferred_language,
+        template=f"learning/emails/{template}",
+        context={**context, "recipient": recipient},
+    )
 
 
 # -- Module titles --------------------------------------------------------------------------
