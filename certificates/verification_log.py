@@ -89,9 +89,3 @@ def events_flush(*, batch: int = BATCH) -> int:
         written += len(items)
         if len(items) < batch:
             return written
-
-
-def events_pending() -> int:
-    """How many events wait in the buffer."""
-    client = buffer()
-    return client.llen(KEY) if client is not None else 0
