@@ -81,6 +81,21 @@ def _default_language():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_types(request):
+    """Forget cached content types after a transactional test: it empties the database when
+    it ends (one with serialized_rollback does not even recreate content types), so the ids
+    it cached may no longer exist for the next test."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
+
+
 @pytest.fixture
 def postgres(db):
     need("PostgreSQL", connection.vendor == "postgresql")
