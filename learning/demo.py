@@ -63,11 +63,27 @@ def answers_for(attempt, *, correct: bool = True) -> QueryDict:
     return data
 
 
+def module_progress_make(
+    *, user, module, lessons: int | None = None, passed: bool = False, language: str = ""
+) -> None:
+    """``user`` goes through ``module`` as a learner does, through the learning services: its
+    first ``lessons`` lessons (all by default), then, if ``passed``, the final quiz answered
+    right, in ``language`` (the user's own by default)."""
+    from courses.models import LessonPage, QuizPage
+    from learning.services import attempt_start, attempt_submit, lesson_complete
+
+    for lesson in LessonPage.objects.child_of(module).live().order_by("path")[:lessons]:
+        lesson_complete(user=user, lesson=lesson)
+    if passed:
+        quiz = QuizPage.objects.child_of(module).live().get()
+        attempt = attempt_start(user=user, quiz=quiz, language=language or user.preferred_language)
+        attempt_submit(user=user, attempt_id=attempt.pk, data=answers_for(attempt))
+
+
 @transaction.atomic
 def seed_learner() -> tuple[str, str, str]:
     """The demo learner: one module completed (with a passed quiz), one in progress."""
-    from courses.models import LessonPage, ModulePage, QuizPage
-    from learning.services import attempt_start, attempt_submit, lesson_complete
+    from courses.models import ModulePage
 
     role, email, password = LEARNER
     user = User.objects.filter(email=email).first()
@@ -79,14 +95,8 @@ def seed_learner() -> tuple[str, str, str]:
     if user.enrolments.exists():
         return LEARNER
     modules = list(ModulePage.objects.filter(locale__language_code="en").live().order_by("path"))
-    completed, in_progress = modules[0], modules[1]
-    for lesson in LessonPage.objects.child_of(completed).live():
-        lesson_complete(user=user, lesson=lesson)
-    quiz = QuizPage.objects.child_of(completed).live().get()
-    attempt = attempt_start(user=user, quiz=quiz, language="en")
-    attempt_submit(user=user, attempt_id=attempt.pk, data=answers_for(attempt))
-    for lesson in LessonPage.objects.child_of(in_progress).live().order_by("path")[:2]:
-        lesson_complete(user=user, lesson=lesson)
+    module_progress_make(user=user, module=modules[0], passed=True)
+    module_progress_make(user=user, module=modules[1], lessons=2)
     return LEARNER
 
 
@@ -129,9 +139,8 @@ def seed_organizations() -> list[tuple[str, str, str]]:
 
     from django.utils import timezone
 
-    from courses.models import LessonPage, ModulePage, QuizPage
+    from courses.models import ModulePage
     from learning.models import Assignment, Enrolment, Organization, Partnership
-    from learning.services import attempt_start, attempt_submit, lesson_complete
     from learning.services.organizations import (
         assignment_create,
         membership_add,
@@ -192,25 +201,17 @@ def seed_organizations() -> list[tuple[str, str, str]]:
     assignment_create(assigned_by=moncton, by_organization=orgs["spo-moncton"],
                       employer=orgs["islandcare"], due_on=soon, modules=modules)  # fmt: skip
 
-    def progress(user, module, *, lessons: int, passed: bool = False):
-        for lesson in LessonPage.objects.child_of(module).live().order_by("path")[:lessons]:
-            lesson_complete(user=user, lesson=lesson)
-        if passed:
-            quiz = QuizPage.objects.child_of(module).live().get()
-            attempt = attempt_start(user=user, quiz=quiz, language=user.preferred_language)
-            attempt_submit(user=user, attempt_id=attempt.pk, data=answers_for(attempt))
-
     samuel, priya, mateo, _aisha = staff_by_org["harbourview"]
-    progress(samuel, modules[0], lessons=99, passed=True)  # completed
-    progress(priya, modules[0], lessons=2)  # in progress
-    progress(mateo, modules[0], lessons=1)  # will be overdue
+    module_progress_make(user=samuel, module=modules[0], passed=True)  # completed
+    module_progress_make(user=priya, module=modules[0], lessons=2)  # in progress
+    module_progress_make(user=mateo, module=modules[0], lessons=1)  # will be overdue
     josephine, karim, _nadia = staff_by_org["boulangerie"]
-    progress(josephine, modules[0], lessons=99, passed=True)
-    progress(karim, modules[0], lessons=3)
+    module_progress_make(user=josephine, module=modules[0], passed=True)
+    module_progress_make(user=karim, module=modules[0], lessons=3)
     maria, tran, _grace = staff_by_org["islandcare"]
-    progress(maria, modules[0], lessons=99, passed=True)
-    progress(maria, modules[1], lessons=99, passed=True)
-    progress(tran, modules[2], lessons=1)
+    module_progress_make(user=maria, module=modules[0], passed=True)
+    module_progress_make(user=maria, module=modules[1], passed=True)
+    module_progress_make(user=tran, module=modules[2], lessons=1)
 
     # An overdue assignment: made a while ago (the services refuse past due dates).
     late = Assignment.objects.get(employer=orgs["harbourview"], module=modules[1])
