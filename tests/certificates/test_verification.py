@@ -2,11 +2,14 @@
 
 import datetime
 import re
+from urllib.parse import parse_qs, unquote, urlsplit
 
+import base32_crockford
 import pytest
 import time_machine
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from certificates.codes import code_display, code_generate
@@ -439,8 +442,6 @@ def test_bulk_export_is_csv(client, spo_staff, certificate):
 def _code_with_check_symbol(symbol: str) -> str:
     """A valid code whose check character is ``symbol`` (Crockford's mod-37 check symbols
     include ``*``, ``~``, ``$``, ``=`` and ``U``, which URLs and sign-in redirects must carry)."""
-    import base32_crockford
-
     wanted = 32 + base32_crockford.check_symbols.index(symbol)
     number = 12345678901234567890
     number += (wanted - number % 37) % 37
@@ -454,10 +455,6 @@ def _code_with_check_symbol(symbol: str) -> str:
 
 @pytest.mark.parametrize("symbol", list("*~$=U"))
 def test_codes_ending_in_any_check_symbol_verify_and_survive_sign_in(client, symbol):
-    from urllib.parse import parse_qs, unquote, urlsplit
-
-    from django.urls import reverse
-
     certificate = CertificateFactory(code=_code_with_check_symbol(symbol))
 
     detail = client.get(reverse("verify:detail", kwargs={"code": certificate.code}))
