@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 APPS := cms courses learning certificates
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test check bench messages translations-check system-deps serve migrate seed clean signing-key
+.PHONY: help demo test test-system-deps check bench messages translations-check system-deps serve migrate seed clean signing-key
 
 help:
 	@echo "make demo    install into $(VENV), migrate, seed the bilingual demo, serve http://127.0.0.1:$(PORT)"
@@ -18,10 +18,12 @@ help:
 system-deps:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
 	  echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Set PYTHON=python3.11." >&2; exit 1; }
-	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0' || { \
-	  echo "WeasyPrint needs Pango. Install it with:  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2; exit 1; }
-	@command -v msgfmt >/dev/null || { \
-	  echo "Compiling translations needs gettext. Install it with:  sudo apt-get install gettext" >&2; exit 1; }
+	@.ci/system-packages demo
+
+# The system packages the suite needs (Chromium, poppler, zbar, HarfBuzz's subsetter, Node.js):
+# installed as root, otherwise `make test` stops with the line that installs them.
+test-system-deps:
+	@.ci/system-packages test
 
 $(VENV)/.installed: pyproject.toml | system-deps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,12 +69,9 @@ seed: migrate translations
 demo: seed
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# Browser tests (tests/e2e) drive Debian's Chromium, and are skipped without it
-# (REQUIRE_BROWSER=1, as in CI, makes them fail instead).
-test: $(VENV)/.installed-test translations
-	@test -x /usr/bin/chromium || echo "Browser tests will be skipped: install Chromium with  sudo apt-get install chromium" >&2
-	@command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null || echo "The certificate QR test will be skipped: install  sudo apt-get install poppler-utils zbar-tools" >&2
-	@ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || echo "Certificate PDFs render deterministically only with HarfBuzz's subsetter:  sudo apt-get install libharfbuzz-subset0" >&2
+# Browser tests (tests/e2e) drive Debian's Chromium; the PostgreSQL, Redis and Celery worker
+# tests run when DATABASE_URL and CELERY_BROKER_URL point at those services (as in .ci/run).
+test: test-system-deps $(VENV)/.installed-test translations
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 check: $(VENV)/.installed-test translations-check

@@ -40,13 +40,22 @@ def browser_tests_status() -> str:
     return f"skipped: {CHROMIUM} not found (install the chromium package)"
 
 
+# How to run the tests a missing service skips (.ci/run does the same on a fresh database).
+HOW_TO_RUN = {
+    "PostgreSQL": "run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/<database>",
+    "Redis": "run with CELERY_BROKER_URL=redis://127.0.0.1:6379/0 and Redis listening there",
+}
+
+
 def need(service: str, available: bool) -> None:
-    """Skip a test whose service is missing, or fail it under REQUIRE_SERVICES=1."""
+    """Skip a test whose service is missing, saying how to run it, or fail it under
+    REQUIRE_SERVICES=1."""
     if available:
         return
     if REQUIRE_SERVICES:
         pytest.fail(f"{service} is required (REQUIRE_SERVICES=1) but not available")
-    pytest.skip(f"{service} not available")
+    how = next((how for name, how in HOW_TO_RUN.items() if service.startswith(name)), "")
+    pytest.skip(f"{service} not available: {how}" if how else f"{service} not available")
 
 
 def redis_available() -> bool:
