@@ -47,6 +47,9 @@ class Enrolment(models.Model):
         on_delete=models.SET_NULL,
         related_name="enrolments",
     )
+    # A later due date granted to this learner alone by the employer; it replaces the
+    # assignment's date while that assignment applies.
+    due_extended_to = models.DateField(_("due date extended to"), null=True, blank=True)
     survey_done = models.BooleanField(_("survey answered or declined"), default=False)
     # Set when the learner must complete the module again (recertification): lessons and
     # attempts from before it no longer count towards completion.

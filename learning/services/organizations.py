@@ -28,6 +28,7 @@ from learning.models import (
     User,
     token_digest,
 )
+from learning.services.notifications import assignment_notify
 from learning.services.progress import canonical, enrolment_ensure
 
 INVITATION_VALID_FOR = datetime.timedelta(days=14)
@@ -478,6 +479,8 @@ def _due_refresh(enrolment: Enrolment) -> None:
         applicable = applicable.filter(updated_at__gte=enrolment.restarted_at)
     applicable = applicable.first()
     due_on = applicable.due_on if applicable else None
+    if applicable and enrolment.due_extended_to and enrolment.due_extended_to > due_on:
+        due_on = enrolment.due_extended_to
     fields = {"due_on": due_on, "assignment": applicable}
     if applicable and enrolment.source != Enrolment.Source.ASSIGNMENT:
         fields["source"] = Enrolment.Source.ASSIGNMENT
@@ -544,6 +547,9 @@ def assignment_create(
         )
         # Tells the caller this one merged into an earlier assignment (not a field).
         assignment.merged = not created
+        already = set(
+            Enrolment.objects.filter(assignment=assignment).values_list("user_id", flat=True)
+        )
         if not created:
             assignment.due_on = due_on
             assignment.assigned_by = assigned_by
@@ -560,5 +566,9 @@ def assignment_create(
             _enrol(user, assignment)
         for enrolment in Enrolment.objects.filter(assignment=assignment):
             _due_refresh(enrolment)
+        newly = User.objects.filter(
+            enrolments__assignment=assignment, enrolments__completed_at__isnull=True
+        ).exclude(pk__in=already)
+        assignment_notify(assignment=assignment, learners=list(newly))
         assignments.append(assignment)
     return assignments

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning.views import dashboards, organizations
+from learning.views import dashboards, learners, organizations
 
 app_name = "employer"
 
@@ -17,4 +17,20 @@ urlpatterns = [
         name="invite_csv",
     ),
     path("<int:employer_id>/assign/", organizations.EmployerAssignView.as_view(), name="assign"),
+    path(
+        "<int:employer_id>/learners/<int:user_id>/",
+        learners.employer_learner,
+        name="learner",
+    ),
+    path("<int:employer_id>/remind/", learners.learners_remind, name="remind"),
+    path(
+        "<int:employer_id>/enrolments/<int:enrolment_id>/due/",
+        learners.enrolment_due_extend,
+        name="due_extend",
+    ),
+    path(
+        "<int:employer_id>/assignments/<int:assignment_id>/remove/",
+        learners.assignment_remove,
+        name="assignment_remove",
+    ),
 ]

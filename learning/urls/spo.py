@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning.views import dashboards, organizations
+from learning.views import dashboards, learners, organizations
 
 app_name = "spo"
 
@@ -20,6 +20,11 @@ urlpatterns = [
         "<int:spo_id>/employers/<int:employer_id>/export.<str:fmt>",
         dashboards.spo_employer_export,
         name="employer_export",
+    ),
+    path(
+        "<int:spo_id>/employers/<int:employer_id>/learners/<int:user_id>/",
+        learners.spo_learner,
+        name="learner",
     ),
     path(
         "<int:spo_id>/employers/<int:employer_id>/assign/",

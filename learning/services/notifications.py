@@ -1,0 +1,33 @@
+"""Telling learners that a module was assigned to them (called by the assignment services)."""
+
+from cms.services import email_queue
+from learning.models import Assignment, User
+from learning.selectors.learners import module_links
+
+
+def assignment_notify(*, assignment: Assignment, learners: list[User]) -> int:
+    """Email each of ``learners`` (active, with an address) that ``assignment``'s module was
+    assigned to them, with its link and due date, in their language. Returns how many
+    emails were queued (on commit)."""
+    sent = 0
+    organization = assignment.assigned_by_organization.display_name
+    for learner in learners:
+        if not learner.is_active or not learner.email:
+            continue
+        title, url = module_links([assignment.module], learner.preferred_language)[
+            assignment.module_id
+        ]
+        email_queue(
+            to=learner.email,
+            language=learner.preferred_language,
+            template="learning/emails/assignment_new",
+            context={
+                "recipient": learner,
+                "organization": organization,
+                "title": title,
+                "url": url,
+                "due_on": assignment.due_on,
+            },
+        )
+        sent += 1
+    return sent
