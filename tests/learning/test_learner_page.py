@@ -315,9 +315,7 @@ def test_employer_cannot_remove_an_spo_assignment(shop, client, modules):
     )
     client.force_login(admin)
 
-    response = client.post(
-        reverse("employer:assignment_remove", args=[employer.pk, assignment.pk])
-    )
+    response = client.post(reverse("employer:assignment_remove", args=[employer.pk, assignment.pk]))
 
     assert response.status_code == 404
     assert Assignment.objects.filter(pk=assignment.pk).exists()
