@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("spo/", include("learning.urls.spo")),
     path("employer/", include("learning.urls.employer")),
     path("invitations/", include("learning.urls.invitations")),
+    path("request-access/", include("learning.urls.access")),
     path("reminders/", include("learning.urls.reminders")),
     path("certificates/", include("certificates.urls")),
     path("verify/", include("certificates.urls_verify")),

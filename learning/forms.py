@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.tasks import email_send
 from courses.models import ModulePage, ProgramPage
-from learning.models import Organization, Province, User
+from learning.models import AccessRequest, Organization, Province, User
 from learning.models.organizations import LANGUAGE_CHOICES
 
 
@@ -349,3 +349,37 @@ class AssignmentForm(forms.Form):
             "due_on": self.cleaned_data["due_on"],
             "learners": list(self.cleaned_data["learners"]) if named else None,
         }
+
+
+class AccessRequestForm(forms.ModelForm):
+    """An employer nobody invited asks for access. ``website`` is a trap for robots: hidden
+    from people (and from assistive technology), it must stay empty."""
+
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "organization_name",
+            "province",
+            "size",
+            "contact_name",
+            "contact_email",
+            "spo_name",
+            "language",
+        ]
+        widgets = {"language": forms.RadioSelect}
+        help_texts = {
+            "organization_name": _("The name your customers know you by."),
+            "contact_email": _("The answer comes to this address."),
+            "spo_name": _("A settlement service provider organization, if you already have one."),
+        }
+        labels = {"language": _("Language for our answer")}
+
+
+class AccessDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, sent to the employer"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

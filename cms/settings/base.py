@@ -259,6 +259,8 @@ CERTIFICATE_RETIRED_KEYS = env("CERTIFICATE_RETIRED_KEYS", default='{"keys": []}
 # like the sign-in lockout, through PROXY_COUNT proxies), counted in the default cache:
 # "<count>/<s|m|h|d>". Past the limit: 429.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="60/m")
+# Access requests from employers nobody invited, per client address.
+ACCESS_REQUEST_RATE = env("ACCESS_REQUEST_RATE", default="5/h")
 CERTIFICATE_API_RATE = env("CERTIFICATE_API_RATE", default="60/m")
 RATELIMIT_USE_CACHE = "default"
 # Expiry: reminders and recertification this many days before; a module's major change asks

@@ -1,6 +1,7 @@
 """People at run time: accounts, organizations and their partnerships, invitations and
 assignments, enrolments, progress, quiz attempts, survey responses and reminders."""
 
+from learning.models.access import AccessRequest
 from learning.models.organizations import (
     Assignment,
     Invitation,
@@ -21,6 +22,7 @@ from learning.models.progress import (
 from learning.models.users import EmailUserManager, User
 
 __all__ = [
+    "AccessRequest",
     "Assignment",
     "Invitation",
     "Membership",

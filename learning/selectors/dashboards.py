@@ -129,6 +129,8 @@ def completion_percent(*, completed: int, assigned: int) -> int | None:
 class DashboardRoles:
     spo: bool = False
     employer: bool = False
+    # SPO managers also review access requests and manage certificates.
+    spo_manager: bool = False
 
 
 def with_dashboard_roles(users: QuerySet) -> QuerySet:
@@ -138,6 +140,7 @@ def with_dashboard_roles(users: QuerySet) -> QuerySet:
     return users.annotate(
         dashboard_spo=Exists(memberships.filter(role__in=Membership.SPO_ROLES)),
         dashboard_employer=Exists(memberships.filter(role=Membership.Role.EMPLOYER_ADMIN)),
+        dashboard_spo_manager=Exists(memberships.filter(role=Membership.Role.SPO_MANAGER)),
     )
 
 
@@ -147,7 +150,11 @@ def user_dashboard_roles(*, user) -> DashboardRoles:
     if not user.is_authenticated:
         return DashboardRoles()
     if hasattr(user, "dashboard_spo"):
-        return DashboardRoles(spo=user.dashboard_spo, employer=user.dashboard_employer)
+        return DashboardRoles(
+            spo=user.dashboard_spo,
+            employer=user.dashboard_employer,
+            spo_manager=user.dashboard_spo_manager,
+        )
     roles = set(
         Membership.objects.filter(user=user, role__in=DASHBOARD_ROLES)
         .values_list("role", flat=True)
@@ -156,6 +163,7 @@ def user_dashboard_roles(*, user) -> DashboardRoles:
     return DashboardRoles(
         spo=bool(roles & set(Membership.SPO_ROLES)),
         employer=Membership.Role.EMPLOYER_ADMIN in roles,
+        spo_manager=Membership.Role.SPO_MANAGER in roles,
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning.views import dashboards, learners, organizations
+from learning.views import access_requests, dashboards, learners, organizations
 
 app_name = "spo"
 
@@ -11,6 +11,21 @@ urlpatterns = [
     path("<int:spo_id>/", dashboards.SpoDashboardView.as_view(), name="dashboard"),
     path("<int:spo_id>/export.<str:fmt>", dashboards.spo_export, name="export"),
     path("<int:spo_id>/invite/", organizations.EmployerInviteView.as_view(), name="invite"),
+    path(
+        "<int:spo_id>/access-requests/",
+        access_requests.access_requests,
+        name="access_requests",
+    ),
+    path(
+        "<int:spo_id>/access-requests/<int:request_id>/approve/",
+        access_requests.access_request_approve,
+        name="access_request_approve",
+    ),
+    path(
+        "<int:spo_id>/access-requests/<int:request_id>/decline/",
+        access_requests.access_request_decline,
+        name="access_request_decline",
+    ),
     path(
         "<int:spo_id>/employers/<int:employer_id>/",
         dashboards.SpoEmployerView.as_view(),
