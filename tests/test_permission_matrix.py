@@ -11,6 +11,7 @@ and one per page type that Wagtail serves. ``test_every_project_url_has_a_matrix
 URL resolver in both languages, so that a new address without a row fails the suite.
 """
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from wagtail_localize.models import TranslationSource
 from cms.models import ContentPage, HomePage
 from courses.models import LessonPage, ModuleIndexPage, ModulePage, ProgramPage, QuizPage
 from courses.services import CONTENT_EDITORS, editorial_groups_ensure
-from learning.models import Membership
+from learning.models import AccessRequest, Membership
 from learning.services import attempt_start
 from learning.services import organizations as organization_services
 from learning.services.reminders import unsubscribe_token
@@ -107,6 +108,8 @@ class World:
     reset_uid: str = ""
     reset_token: str = ""
     translation_source: object = None
+    assignment: object = None
+    access_request: object = None
     pages: dict = field(default_factory=dict)
 
 
@@ -152,6 +155,14 @@ def _build_world() -> World:
         )
     world.invitation_token = INVITATION_LINK.search(mail.outbox[outbox].body).group(1)
     world.unsubscribe_token = unsubscribe_token(user=learner)
+    [world.assignment] = organization_services.assignment_create(
+        assigned_by=admin_a, by_organization=a, employer=a,
+        due_on=datetime.date.today() + datetime.timedelta(days=30), modules=[second],
+    )  # fmt: skip
+    world.access_request = AccessRequest.objects.create(
+        organization_name="Waiting Ltd.", province=partner.province, contact_name="Sam",
+        contact_email="sam@waiting.example.com", size="1-4", language="en",
+    )  # fmt: skip
     # Another of A's people asked for a new password (a sign-in would void the token).
     forgetful = member(a)
     world.reset_uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
@@ -231,6 +242,11 @@ def post(url, expected) -> Row:
 
 
 A = pk("employer_a")
+
+
+def learner_id(world: World) -> int:
+    return world.users["learner"].pk
+
 PARTNER = pk("partner_spo")
 OTHER_SPO = pk("other_spo")
 
@@ -367,6 +383,36 @@ MATRIX: dict[str, Row] = {
         (LOGIN,       404,     200,     404,     404,      404,       404,    404)),
     "employer:assign | POST": post(route("employer:assign", employer_id=A),
         (LOGIN,       404,     200,     404,     404,      404,       404,    404)),
+    # A's learner's page, and A's administrator's actions on it.
+    "employer:learner": Row(route("employer:learner", employer_id=A, user_id=learner_id),
+        (LOGIN,       404,     200,     404,     404,      404,       404,    404)),
+    "employer:remind": post(route("employer:remind", employer_id=A),
+        (LOGIN,       404,     302,     404,     404,      404,       404,    404)),
+    "employer:remind | GET": Row(route("employer:remind", employer_id=A),
+        (LOGIN,       405,     405,     405,     405,      405,       405,    405)),
+    "employer:due_extend": post(route("employer:due_extend", employer_id=A,
+                                      enrolment_id=pk("completed_enrolment")),
+        (LOGIN,       404,     302,     404,     404,      404,       404,    404)),
+    "employer:assignment_remove": post(route("employer:assignment_remove", employer_id=A,
+                                             assignment_id=pk("assignment")),
+        (LOGIN,       404,     302,     404,     404,      404,       404,    404)),
+    "spo:learner": Row(route("spo:learner", spo_id=PARTNER, employer_id=A, user_id=learner_id),
+        (LOGIN,       404,     404,     404,     200,      404,       404,    404)),
+    "spo:learner | other SPO, employer A": Row(
+        route("spo:learner", spo_id=OTHER_SPO, employer_id=A, user_id=learner_id),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    # Access requests: anyone may ask; reviewing is for the SPO's managers.
+    "access:request": Row(route("access:request"), EVERYONE_200),
+    "access:request | POST": post(route("access:request"), EVERYONE_200),
+    "access:sent": Row(route("access:sent"), EVERYONE_200),
+    "spo:access_requests": Row(route("spo:access_requests", spo_id=PARTNER),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    "spo:access_request_approve": post(route("spo:access_request_approve", spo_id=PARTNER,
+                                             request_id=pk("access_request")),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    "spo:access_request_decline": post(route("spo:access_request_decline", spo_id=PARTNER,
+                                             request_id=pk("access_request")),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
     # A's invitation to a new employee: the link is the key; signed in with another address,
     # it is refused (and says which address to use).
     "invitations:accept": Row(route("invitations:accept", token=attr("invitation_token")),
