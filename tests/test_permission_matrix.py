@@ -247,6 +247,7 @@ A = pk("employer_a")
 def learner_id(world: World) -> int:
     return world.users["learner"].pk
 
+
 PARTNER = pk("partner_spo")
 OTHER_SPO = pk("other_spo")
 
