@@ -4,12 +4,17 @@ the one way every app sends email."""
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from email.utils import formataddr, parseaddr
 
 import polib
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import urlize
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from wagtail.models import Locale, TranslatableMixin
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.segments.extract import extract_segments
@@ -21,17 +26,62 @@ from cms.tasks import email_send
 BLOCK_ID_NAMESPACE = uuid.UUID("9a2d3c1e-5b8f-4f7a-8e61-0c4b2f7d9e10")
 
 
+# In a text email, the line that separates the message from its footer (why the recipient
+# gets it, how to stop the optional ones).
+FOOTER_SEPARATOR = "\n--\n"
+
+
+def email_sender(language: str) -> str:
+    """``DEFAULT_FROM_EMAIL``'s address under the site's name in ``language``."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    with translation.override(language):
+        return formataddr((gettext("Welcoming Workplaces"), address))
+
+
+def email_html(*, subject: str, text: str, language: str) -> str:
+    """The HTML part of an email whose plain-text part is ``text``: the same words in the
+    site's one email layout (``cms/emails/base.html``), paragraphs kept, addresses as links,
+    the footer set apart. Nothing in ``text`` is trusted: it is escaped first."""
+    body, _separator, footer = text.partition(FOOTER_SEPARATOR)
+
+    def paragraphs(value: str) -> str:
+        # urlize escapes everything but the links it makes; linebreaks then only adds tags.
+        return mark_safe(linebreaks(urlize(value.strip(), autoescape=True), autoescape=False))
+
+    with translation.override(language):
+        return render_to_string(
+            "cms/emails/base.html",
+            {
+                "subject": subject,
+                "language": language,
+                "body_html": paragraphs(body),
+                "footer_html": paragraphs(footer) if footer.strip() else "",
+            },
+        )
+
+
 def email_queue(*, to: str, language: str, template: str, context: dict) -> None:
     """Render ``<template>_subject.txt`` and ``<template>.txt`` in ``language`` and queue the
-    email for when the current transaction commits. Templates also get ``language`` and
-    ``site_url`` (links are written ``{{ site_url }}{% url ... %}``: reversed in the
-    recipient's language, they start with ``/<language>/``)."""
+    email, with its HTML part (``email_html``) and the sender named in ``language``, for when
+    the current transaction commits. Templates also get ``language`` and ``site_url`` (links
+    are written ``{{ site_url }}{% url ... %}``: reversed in the recipient's language, they
+    start with ``/<language>/``)."""
     with translation.override(language):
         context = {**context, "language": language, "site_url": settings.SITE_URL}
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
     subject = " ".join(subject.split())
-    transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=[to]))
+    email_send_on_commit(to=to, language=language, subject=subject, body=body)
+
+
+def email_send_on_commit(*, to: str, language: str, subject: str, body: str) -> None:
+    """Queue a rendered plain-text email (with its HTML part and the sender in ``language``)
+    for when the current transaction commits."""
+    html = email_html(subject=subject, text=body, language=language)
+    sender = email_sender(language)
+    transaction.on_commit(
+        lambda: email_send.delay(subject=subject, body=body, to=[to], html=html, sender=sender)
+    )
 
 
 class TranslationImportError(Exception):

@@ -1,7 +1,7 @@
 import logging
 
 from celery import shared_task
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 
 logger = logging.getLogger(__name__)
@@ -13,9 +13,14 @@ logger = logging.getLogger(__name__)
     retry_backoff=True,
     retry_kwargs={"max_retries": 5},
 )
-def email_send(*, subject: str, body: str, to: list[str]) -> None:
-    """Send one plain-text email. Rendered (and translated) by the caller, sent by a worker."""
-    EmailMessage(subject=subject, body=body, to=to).send()
+def email_send(*, subject: str, body: str, to: list[str], html: str = "", sender: str = "") -> None:
+    """Send one email: plain text, with ``html`` as its alternative part when given, from
+    ``sender`` (else ``DEFAULT_FROM_EMAIL``). Rendered (and translated) by the caller, sent by
+    a worker."""
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=sender or None)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
     logger.info("email sent", extra={"recipients": len(to)})
 
 

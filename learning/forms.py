@@ -1,13 +1,13 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cms.tasks import email_send
+from cms.services import email_send_on_commit
 from courses.models import ModulePage, ProgramPage
 from learning.models import AccessRequest, Organization, Province, User
 from learning.models.organizations import LANGUAGE_CHOICES
@@ -48,7 +48,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=[to_email]))
+        email_send_on_commit(to=to_email, language=get_language(), subject=subject, body=body)
 
 
 # -- Organizations: invitations, accounts, employers, assignments ---------------------------
