@@ -40,7 +40,7 @@ def dashboard_cell(value):
     if isinstance(value, datetime.datetime):
         return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return date_format(value, "DATE_FORMAT")
     return value
 
 

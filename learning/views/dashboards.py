@@ -7,6 +7,7 @@ Who may see what is decided by ``learning.selectors.organizations``; anything el
 """
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 
 from django import forms
@@ -21,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -167,7 +168,43 @@ def _grid_rows(values: Iterable[tuple], extra: ExtraColumns, titles, today):
     return rows
 
 
+@dataclass
+class LearnerGroup:
+    """A learner's consecutive rows of a grid page: their name is shown once, beside them."""
+
+    user_id: int
+    rows: list
+
+
+def _learner_groups(rows: list, columns) -> list[LearnerGroup]:
+    groups: list[LearnerGroup] = []
+    for row in rows:
+        row.labelled_extra = list(zip(columns, row.extra, strict=True))
+        if not groups or groups[-1].user_id != row.user_id:
+            groups.append(LearnerGroup(user_id=row.user_id, rows=[]))
+        groups[-1].rows.append(row)
+    return groups
+
+
 # -- Charts ----------------------------------------------------------------------------------
+
+
+# Month abbreviations on the chart's axis, as each language abbreviates them (French:
+# « janv., févr., mars… », as the Translation Bureau and the OQLF do).
+MONTH_ABBREVIATIONS = (
+    pgettext_lazy("chart month", "Jan."),
+    pgettext_lazy("chart month", "Feb."),
+    pgettext_lazy("chart month", "Mar."),
+    pgettext_lazy("chart month", "Apr."),
+    pgettext_lazy("chart month", "May"),
+    pgettext_lazy("chart month", "June"),
+    pgettext_lazy("chart month", "July"),
+    pgettext_lazy("chart month", "Aug."),
+    pgettext_lazy("chart month", "Sept."),
+    pgettext_lazy("chart month", "Oct."),
+    pgettext_lazy("chart month", "Nov."),
+    pgettext_lazy("chart month", "Dec."),
+)
 
 
 def _month_chart(months: list) -> charts.Chart:
@@ -197,7 +234,7 @@ def _month_chart(months: list) -> charts.Chart:
         chart_id="chart-months",
         title=_("Modules completed per month"),
         description=description,
-        labels=[date_format(month, "M") for month, _count in months],
+        labels=[str(MONTH_ABBREVIATIONS[month.month - 1]) for month, _count in months],
         sublabels=[
             str(month.year) if index == 0 or month.month == 1 else ""
             for index, (month, _count) in enumerate(months)
@@ -437,16 +474,21 @@ def _employer_context(request, employer: Organization) -> dict:
         GRID_ROWS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     learner_extra = extra_columns("learner")
+    grid = _grid_rows(page.object_list, learner_extra, titles, today)
     return {
         "employer": employer,
         "summary": summary,
         "summary_headers": employer_headers(employer_extra)[2:],
+        "summary_extra": list(zip(employer_extra.columns, summary.extra, strict=True)),
         "form": form,
         "filters": filters,
         "page": page,
         "page_range": _page_range(page),
-        "grid": _grid_rows(page.object_list, learner_extra, titles, today),
+        "grid": grid,
+        "learner_groups": _learner_groups(grid, learner_extra.columns),
         "headers": grid_headers(learner_extra),
+        # On screen the email sits under the name (exports keep it as a column).
+        "screen_headers": [h for i, h in enumerate(grid_headers(learner_extra)) if i != 1],
         "extra_columns": learner_extra.columns,
         **_charts(
             f"employer:{employer.pk}",

@@ -112,7 +112,10 @@ def test_pdf_check_script_is_a_local_file_and_the_page_has_no_inline_script(clie
     html = page(client, certificate.code).content.decode()
 
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
-    assert scripts == [(' src="/static/certificates/js/pdf-check.js" defer', "")]
+    assert scripts == [
+        (' src="/static/cms/js/menu.js" defer', ""),
+        (' src="/static/certificates/js/pdf-check.js" defer', ""),
+    ]
     assert 'data-expected="' + "ab" * 32 + '"' in html
     assert 'type="file"' in html
     # The file input is not part of any form: nothing can submit (upload) the file.
