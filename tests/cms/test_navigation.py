@@ -20,7 +20,8 @@ def test_signed_in_navigation_links_to_my_certificates(client, language, label):
 
     html = client.get(f"/{language}/").content.decode()
 
-    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index("site-nav"))]
+    start = html.index('<nav class="site-nav"')
+    nav = html[start : html.index("</nav>", start)]
     assert f'<li><a href="{my_certificates_url(language)}">{label}</a></li>' in nav
 
 
