@@ -19,7 +19,6 @@ OFFICIAL_HOSTS = (
     "gov.nl.ca",
     "thinkhumanrights.ca",
     "albertahumanrights.ab.ca",
-    "oeans.ca",
 )
 TERMS = {
     "anti-racism-anti-discrimination": {
