@@ -70,6 +70,9 @@ def module_data(language: str, *, cited=("test-human-rights-act", "test-guide"))
     lesson["body"] = [*lesson["body"], {"type": "sources", "value": list(cited)}]
     data["lessons"] = [lesson]
     data["quiz"]["questions"] = data["quiz"]["questions"][:2]
+    english_slug = load("intercultural-competency", "en")["lessons"][0]["slug"]
+    for question in data["quiz"]["questions"]:
+        question["lesson"] = f"{english_slug}-sources"
     return data
 
 
