@@ -1,4 +1,4 @@
-"""The demo catalogue: the three modules and the AIP program, in English and French, imported
+"""The demo catalogue: the four modules and the AIP program, in English and French, imported
 from the data files in ``courses/content``."""
 
 from pathlib import Path
@@ -18,6 +18,7 @@ MODULE_KEYS = [
     "intercultural-competency",
     "anti-racism-anti-discrimination",
     "atlantic-immigration-program",
+    "racism-in-atlantic-canada",
 ]
 
 
