@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 
@@ -91,8 +92,29 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         return value
 
 
+class SourcesBlock(blocks.ListBlock):
+    """The documents a lesson relies on, listed at its end with links to them."""
+
+    def __init__(self, **kwargs):
+        super().__init__(SnippetChooserBlock("courses.Source", label=_("Source")), **kwargs)
+
+    class Meta:
+        icon = "link-external"
+        label = _("Sources")
+        description = _("The documents this lesson relies on. Put this block last.")
+        template = "blocks/sources_block.html"
+        min_num = 1
+        preview_value = []
+
+    def get_preview_value(self):
+        from courses.models import Source
+
+        return list(Source.objects.order_by("pk")[:2])
+
+
 class LessonStreamBlock(BaseStreamBlock):
     scenario = ScenarioBlock()
     checklist = ChecklistBlock()
     key_takeaways = KeyTakeawaysBlock()
     knowledge_check = KnowledgeCheckBlock()
+    sources = SourcesBlock()

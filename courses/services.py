@@ -2,6 +2,7 @@
 and the editorial groups."""
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
@@ -19,7 +20,7 @@ from wagtail.models import (
 from wagtail_localize.models import Translation
 from wagtail_localize.operations import TranslationCreator
 
-from cms.services import TranslationImportError, stream_data, translation_import
+from cms.services import TranslationImportError, block_id, stream_data, translation_import
 from courses.models import (
     Choice,
     LessonPage,
@@ -33,6 +34,7 @@ from courses.models import (
     Question,
     QuizPage,
     SingleChoiceQuestion,
+    Source,
     TrueFalseQuestion,
 )
 from courses.models.questions import QUESTION_TYPES
@@ -73,14 +75,65 @@ def _date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def _lesson_fields(data: dict, *, key: str) -> dict:
+def _lesson_fields(data: dict, *, key: str, sources: dict[str, Source]) -> dict:
     return {
         "title": data["title"],
         "slug": data["slug"],
         "summary": data.get("summary", "").strip(),
         "estimated_minutes": data["estimated_minutes"],
-        "body": stream_data(data["body"], key=key),
+        "body": stream_data(_with_source_ids(data["body"], sources=sources), key=key),
     }
+
+
+def _with_source_ids(body: list[dict], *, sources: dict[str, Source]) -> list[dict]:
+    """The lesson body with each ``sources`` block's keys replaced by the sources' ids."""
+    resolved = []
+    for block in body:
+        if block["type"] == "sources":
+            unknown = [key for key in block["value"] if key not in sources]
+            if unknown:
+                raise TranslationImportError(f"unknown sources cited: {', '.join(unknown)}")
+            block = {**block, "value": [sources[key].pk for key in block["value"]]}
+        resolved.append(block)
+    return resolved
+
+
+def _source_translation_key(key: str) -> uuid.UUID:
+    return uuid.UUID(block_id("source", key))
+
+
+@transaction.atomic
+def sources_import(*, entries: list[dict], locale: Locale) -> dict[str, Source]:
+    """Create the sources of a data file's ``sources:`` list that ``locale`` lacks; returns
+    every listed source of ``locale`` by key.
+
+    The rows of one source in every language share a translation key derived from its ``key``,
+    so that a lesson's translation cites the same sources in its own language. Existing rows
+    are left as they are (editors maintain them in the admin).
+
+    Raises ValidationError when an entry breaks a rule (a tracking parameter in its address...).
+    """
+    found = {
+        s.key: s for s in Source.objects.filter(locale=locale, key__in=[e["key"] for e in entries])
+    }
+    for entry in entries:
+        if entry["key"] in found:
+            continue
+        source = Source(
+            key=entry["key"],
+            locale=locale,
+            translation_key=_source_translation_key(entry["key"]),
+            title=entry["title"].strip(),
+            publisher=entry["publisher"].strip(),
+            year=entry["year"],
+            url=entry["url"].strip(),
+            language=entry["language"],
+            checked=_date(entry["checked"]),
+        )
+        source.full_clean()
+        source.save()
+        found[source.key] = source
+    return found
 
 
 QUIZ_SLUGS = {"en": "assessment", "fr": "evaluation"}
@@ -186,6 +239,12 @@ def module_import(
     ``cms.services.translation_import``). Idempotent: what already exists is left as it is.
     """
     key = source["key"]
+    for data in translations.values():
+        if [e["key"] for e in data.get("sources", [])] != [
+            e["key"] for e in source.get("sources", [])
+        ]:
+            raise TranslationImportError(f"{key}: sources differ from the source file's")
+    sources = sources_import(entries=source.get("sources", []), locale=index.locale)
     module = ModulePage.objects.child_of(index).filter(slug=source["slug"]).first()
     if module is None:
         module = index.add_child(
@@ -196,7 +255,7 @@ def module_import(
             page = module.add_child(
                 instance=LessonPage(
                     locale_id=index.locale_id,
-                    **_lesson_fields(lesson, key=f"{key}/lesson/{position}"),
+                    **_lesson_fields(lesson, key=f"{key}/lesson/{position}", sources=sources),
                 )
             )
             revision_publish(page, user=user)
@@ -217,6 +276,7 @@ def module_import(
 
 def _module_translation_import(module: ModulePage, data: dict, *, locale: Locale, user=None):
     key = data["key"]
+    sources = sources_import(entries=data.get("sources", []), locale=locale)
     if not module.has_translation(locale):
         translation_import(
             source=module,
@@ -232,7 +292,7 @@ def _module_translation_import(module: ModulePage, data: dict, *, locale: Locale
             translation_import(
                 source=lesson,
                 translated=LessonPage(
-                    **_lesson_fields(lesson_data, key=f"{key}/lesson/{position}")
+                    **_lesson_fields(lesson_data, key=f"{key}/lesson/{position}", sources=sources)
                 ),
                 locale=locale,
                 user=user,

@@ -1,4 +1,4 @@
-"""Admin integration: question snippets, the translation report, and the rule that a
+"""Admin integration: question and source snippets, the translation report, and the rule that a
 translation with untranslated text is never published."""
 
 from django.contrib import messages
@@ -13,7 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
 from courses import admin_views
-from courses.models import QuizPage
+from courses.models import QuizPage, Source
 from courses.models.questions import QUESTION_TYPES
 from courses.selectors import TranslationState, source_locale, translation_statuses
 from courses.services import translation_publish_blockers
@@ -56,6 +56,21 @@ class QuestionViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(QuestionViewSetGroup)
+
+
+class SourceViewSet(SnippetViewSet):
+    model = Source
+    list_display = ["title", "publisher", "year", "language", "checked"]
+    list_filter = ["language", "publisher"]
+    search_fields = ["title", "publisher"]
+    ordering = ["key"]
+    icon = "link-external"
+    menu_label = gettext_lazy("Sources")
+    menu_order = 260
+    add_to_admin_menu = True
+
+
+register_snippet(SourceViewSet)
 
 
 @hooks.register("register_admin_urls", order=-10)

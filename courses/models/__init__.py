@@ -1,4 +1,5 @@
-"""What editors author: catalogue, modules, lessons, quizzes, programs and quiz questions."""
+"""What editors author: catalogue, modules, lessons, quizzes, programs, quiz questions and the
+sources lessons cite."""
 
 from courses.models.pages import (
     LessonPage,
@@ -23,6 +24,7 @@ from courses.models.questions import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from courses.models.sources import Source
 
 __all__ = [
     "Choice",
@@ -43,5 +45,6 @@ __all__ = [
     "Question",
     "QuizPage",
     "SingleChoiceQuestion",
+    "Source",
     "TrueFalseQuestion",
 ]

@@ -20,6 +20,7 @@ from courses.models import (
     ProgramPage,
     QuizPage,
     SingleChoiceQuestion,
+    Source,
     TrueFalseQuestion,
 )
 
@@ -185,3 +186,17 @@ QUESTION_FACTORIES = [
     OrderingQuestionFactory,
     MatchingQuestionFactory,
 ]
+
+
+class SourceFactory(DjangoModelFactory):
+    key = factory.Sequence(lambda n: f"source-{n}")
+    locale = factory.LazyFunction(english)
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    publisher = "Nova Scotia Human Rights Commission"
+    year = 2024
+    url = factory.Sequence(lambda n: f"https://example.org/guide-{n}")
+    language = factory.LazyAttribute(lambda source: source.locale.language_code)
+    checked = datetime.date(2026, 11, 30)
+
+    class Meta:
+        model = Source
