@@ -8,6 +8,7 @@ from courses.models.pages import (
     ProgramPage,
     QuizPage,
 )
+from courses.models.policies import MIN_BANK_RATIO, CertificationPolicy
 from courses.models.questions import (
     Choice,
     FeedbackRow,
@@ -25,6 +26,8 @@ from courses.models.questions import (
 )
 
 __all__ = [
+    "MIN_BANK_RATIO",
+    "CertificationPolicy",
     "Choice",
     "FeedbackRow",
     "Grade",
