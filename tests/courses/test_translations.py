@@ -196,7 +196,7 @@ def test_translation_report_lists_modules_and_exports_csv(client, superuser):
     assert "Intercultural competency at work" in html
     assert html.count("Up to date") >= 3
     assert csv.splitlines()[0] == "Module,Version,Status in Français"
-    assert len(csv.splitlines()) == 4
+    assert len(csv.splitlines()) == 5
 
 
 def test_translation_report_is_for_admin_users_only(client, django_user_model):
