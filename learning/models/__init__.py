@@ -2,6 +2,7 @@
 assignments, enrolments, progress, quiz attempts, survey responses and reminders."""
 
 from learning.models.access import AccessRequest
+from learning.models.accommodations import TimeAccommodation
 from learning.models.organizations import (
     Assignment,
     Invitation,
@@ -37,5 +38,6 @@ __all__ = [
     "LessonProgress",
     "QuizAttempt",
     "SurveyResponse",
+    "TimeAccommodation",
     "User",
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning.views import dashboards, learners, organizations
+from learning.views import assessment, dashboards, learners, organizations
 
 app_name = "employer"
 
@@ -32,5 +32,10 @@ urlpatterns = [
         "<int:employer_id>/assignments/<int:assignment_id>/remove/",
         learners.assignment_remove,
         name="assignment_remove",
+    ),
+    path(
+        "<int:employer_id>/time-accommodations/",
+        assessment.TimeAccommodationView.as_view(),
+        name="time_accommodations",
     ),
 ]

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from learning.views import access_requests, dashboards, learners, organizations
+
+from learning.views import access_requests, assessment, dashboards, learners, organizations
 
 app_name = "spo"
 
@@ -45,6 +46,11 @@ urlpatterns = [
         "<int:spo_id>/employers/<int:employer_id>/assign/",
         organizations.SpoAssignView.as_view(),
         name="assign",
+    ),
+    path(
+        "<int:spo_id>/employers/<int:employer_id>/learners/<int:learner_id>/attempts/",
+        assessment.AttemptRecordView.as_view(),
+        name="attempt_record",
     ),
     path(
         "<int:spo_id>/employers/<int:employer_id>/end/",

@@ -37,7 +37,7 @@ def test_atom_feed_is_valid_atom_1(client, language):
     assert (feed.bozo, feed.version) == (0, "atom10")
     assert root.tag == "{http://www.w3.org/2005/Atom}feed"
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == language
-    assert len(feed.entries) == 3
+    assert len(feed.entries) == 4
     for entry in feed.entries:
         # Atom requires id, title and updated on every entry.
         assert entry.id and entry.title and entry.updated_parsed

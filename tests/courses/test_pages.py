@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_seeded_catalogue_lists_the_three_modules(client, language):
+def test_seeded_catalogue_lists_the_four_modules(client, language):
     response = client.get(f"/{language}/modules/")
 
     html = response.content.decode()
     assert response.status_code == 200
     section = html.split('id="modules-heading"')[1]
     modules = re.findall(r'<li class="card">\s*<h3><a href="([^"]+)">([^<]+)</a>', section)
-    assert len(modules) == 3
+    assert len(modules) == 4
     assert all(url.startswith(f"/{language}/modules/") for url, _title in modules)
     titles = ModulePage.objects.filter(locale__language_code=language).values_list(
         "title", flat=True
