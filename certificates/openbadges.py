@@ -161,4 +161,4 @@ def credential_claims(certificate) -> dict:
 def credential_jwt(certificate) -> str:
     """The credential as a compact VC-JWT (EdDSA, with ``kid``). Raises ImproperlyConfigured
     when no signing key is set."""
-    return signing.sign(credential_claims(certificate))
+    return signing.sign(credential_claims(certificate), typ="vc+jwt")

@@ -26,7 +26,7 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from certificates import openbadges
+from certificates import openbadges, pdf_signature
 from certificates.presentation import parse_time, printed_fields
 
 STATIC_ROOT = Path(__file__).resolve().parent / "static" / "certificates"
@@ -215,10 +215,20 @@ def certificate_attachments(certificate, *, openbadges_jwt: str | None = None) -
     ]
 
 
-def certificate_pdf(certificate) -> bytes:
-    """The certificate's PDF. The same certificate renders to the same document."""
+def certificate_pdf_unsigned(certificate) -> bytes:
+    """The certificate's PDF before its document signature (what the signature covers, less
+    the signature's own revision)."""
     return render(
         certificate_html(certificate),
         attachments=certificate_attachments(certificate),
         identifier=certificate.code.encode(),
+    )
+
+
+def certificate_pdf(certificate) -> bytes:
+    """The certificate's PDF, signed as a whole (``pdf_signature``) and dated like the
+    certificate. The same certificate renders to the same document."""
+    return pdf_signature.pdf_sign(
+        certificate_pdf_unsigned(certificate),
+        signed_at=parse_time(certificate.snapshot["issued_at"]),
     )

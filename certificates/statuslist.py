@@ -109,7 +109,8 @@ def credential_jwt(document: dict) -> str:
             "jti": document["id"],
             "nbf": int(moment.timestamp()),
             "exp": int(until.timestamp()),
-        }
+        },
+        typ="vc+jwt",
     )
 
 
