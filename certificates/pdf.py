@@ -96,6 +96,8 @@ def _texts(language: str, *, kind: str, url: str) -> dict:
     with translation.override(language):
         return {
             "language": language,
+            # Canadian English and French: screen readers pick their rules from it.
+            "lang": f"{language}-CA",
             "site_name": str(settings.WAGTAIL_SITE_NAME),
             "heading": str(TEXTS["heading"]),
             "lead": str(TEXTS[f"lead_{kind}"]),
