@@ -267,23 +267,3 @@ def test_the_shipped_fonts_come_with_their_licence():
     css = (pdf.STATIC_ROOT / "css" / "certificate.css").read_text()
     for name in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css):
         assert (fonts / name).is_file()
-
-
-def _languages(element, found: set, depth: int = 0) -> set:
-    if depth > 40:
-        return found
-    element = element.get_object()
-    if isinstance(element, dict):
-        if "/Lang" in element:
-            found.add(str(element["/Lang"]))
-        children = element.get("/K")
-        if children is not None:
-            for child in children if isinstance(children, list) else [children]:
-                _languages(child, found, depth + 1)
-    return found
-
-
-def test_each_column_is_marked_with_its_canadian_language_in_the_structure_tree(certificate):
-    root = read(certificate).trailer["/Root"]["/StructTreeRoot"]
-
-    assert {"fr-CA", "en-CA"} <= _languages(root, set())

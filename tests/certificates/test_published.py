@@ -146,5 +146,14 @@ def test_the_verification_guide_is_linked_from_the_verify_page(client, language,
     guide = client.get(f"/{language}/verify/guide/").content.decode()
 
     assert heading in guide
-    assert "verify_certificate certificate.pdf" in guide
+    assert "<code>python manage.py verify_certificate</code>" in guide
     assert 'href="/.well-known/certificate-issuer.pem"' in guide
+
+
+def test_the_served_status_list_carries_a_data_integrity_proof(client):
+    from certificates import dataintegrity
+
+    document = json.loads(client.get("/certificates/status-list.json").content)
+
+    assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert dataintegrity.proof_verify(document)["type"][1] == "BitstringStatusListCredential"
