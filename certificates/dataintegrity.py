@@ -54,16 +54,19 @@ def document_loader(url, options=None):
 
 
 def canonize(document: dict) -> bytes:
+    """The RDFC-1.0 canonical N-Quads of ``document``. Raises ContextRefused when it names a
+    context with no local copy (or cannot be read as JSON-LD)."""
     from pyld import jsonld
 
-    return jsonld.normalize(
-        document,
-        {
-            "algorithm": "URDNA2015",
-            "format": "application/n-quads",
-            "documentLoader": document_loader,
-        },
-    ).encode()
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": document_loader,
+    }
+    try:
+        return jsonld.normalize(document, options).encode()
+    except jsonld.JsonLdError as error:
+        raise ContextRefused(str(error)) from error
 
 
 def base58btc(data: bytes) -> str:
