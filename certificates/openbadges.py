@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from certificates import signing, statuslist, verification
+from certificates import dataintegrity, signing, statuslist, verification
 from certificates.presentation import parse_time
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -161,4 +161,13 @@ def credential_claims(certificate) -> dict:
 def credential_jwt(certificate) -> str:
     """The credential as a compact VC-JWT (EdDSA, with ``kid``). Raises ImproperlyConfigured
     when no signing key is set."""
-    return signing.sign(credential_claims(certificate))
+    return signing.sign(credential_claims(certificate), typ="vc+jwt")
+
+
+def credential_secured(certificate) -> dict:
+    """The credential with an embedded ``eddsa-rdfc-2022`` Data Integrity proof (for wallets
+    and Data Integrity verifiers), dated like the certificate. Raises ImproperlyConfigured when
+    no signing key is set."""
+    return dataintegrity.proof_add(
+        credential(certificate), created=certificate.snapshot["issued_at"]
+    )

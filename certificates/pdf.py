@@ -26,7 +26,7 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from certificates import openbadges
+from certificates import openbadges, pdf_signature
 from certificates.presentation import parse_time, printed_fields
 
 STATIC_ROOT = Path(__file__).resolve().parent / "static" / "certificates"
@@ -96,6 +96,8 @@ def _texts(language: str, *, kind: str, url: str) -> dict:
     with translation.override(language):
         return {
             "language": language,
+            # Canadian English and French: screen readers pick their rules from it.
+            "lang": f"{language}-CA",
             "site_name": str(settings.WAGTAIL_SITE_NAME),
             "heading": str(TEXTS["heading"]),
             "lead": str(TEXTS[f"lead_{kind}"]),
@@ -215,10 +217,20 @@ def certificate_attachments(certificate, *, openbadges_jwt: str | None = None) -
     ]
 
 
-def certificate_pdf(certificate) -> bytes:
-    """The certificate's PDF. The same certificate renders to the same document."""
+def certificate_pdf_unsigned(certificate) -> bytes:
+    """The certificate's PDF before its document signature (what the signature covers, less
+    the signature's own revision)."""
     return render(
         certificate_html(certificate),
         attachments=certificate_attachments(certificate),
         identifier=certificate.code.encode(),
+    )
+
+
+def certificate_pdf(certificate) -> bytes:
+    """The certificate's PDF, signed as a whole (``pdf_signature``) and dated like the
+    certificate. The same certificate renders to the same document."""
+    return pdf_signature.pdf_sign(
+        certificate_pdf_unsigned(certificate),
+        signed_at=parse_time(certificate.snapshot["issued_at"]),
     )

@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from wagtail.models import Page
 
-from certificates import pdf, signing
+from certificates import pdf, pdf_signature, signing
 from certificates.codes import code_generate
 from certificates.models import AuditEvent, Certificate
 from certificates.presentation import format_time, parse_time
@@ -189,7 +189,9 @@ def _issue(
             module=page if kind == Certificate.Kind.MODULE else None,
             program=page if kind == Certificate.Kind.PROGRAM else None,
             snapshot=snapshot,
-            jws=signing.sign(snapshot),
+            jws=signing.sign(
+                snapshot, header={pdf_signature.JWS_HEADER: pdf_signature.JWS_HEADER_VALUE}
+            ),
             kid=signing.signing_key().kid,
             language=language,
             issued_at=parse_time(snapshot["issued_at"]),

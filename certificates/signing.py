@@ -22,12 +22,21 @@ from django.core.exceptions import ImproperlyConfigured
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, OKPKey
+from joserfc.jws import JWSRegistry
+from joserfc.registry import HeaderParameter
 
 ALGORITHM = "EdDSA"
 
 # joserfc flags "EdDSA" (RFC 9864 prefers "Ed25519"); verifiers in the field, Open Badges
 # 3.0 VC-JWT among them, expect "EdDSA".
 warnings.filterwarnings("ignore", message="EdDSA is deprecated", module="joserfc")
+
+
+# Our own protected header parameters (``certificates.pdf_signature.JWS_HEADER``).
+REGISTRY = JWSRegistry(
+    header_registry={"pdfsig": HeaderParameter("The PDF is signed as a whole", "str")},
+    algorithms=[ALGORITHM],
+)
 
 
 class SignatureInvalid(Exception):
@@ -68,20 +77,43 @@ def public_key_set(*, include_current: bool = True) -> KeySet:
 
 
 def jwks() -> dict:
-    """The public key set as published at ``/.well-known/jwks.json``."""
+    """The public key set as published at ``/.well-known/jwks.json``. The current key carries
+    its X.509 issuer certificate (``x5c``, the one PDF signatures chain to); retired keys carry
+    theirs when it was kept in ``CERTIFICATE_RETIRED_KEYS``."""
+    import base64
+
+    from certificates import pdf_signature
+
+    retired = json.loads(getattr(settings, "CERTIFICATE_RETIRED_KEYS", "") or '{"keys": []}')
+    chains = {entry.get("kid"): entry["x5c"] for entry in retired["keys"] if "x5c" in entry}
+    chains[signing_key().kid] = [base64.b64encode(pdf_signature.issuer_certificate_der()).decode()]
     return {
         "keys": [
-            {**key.as_dict(private=False), "alg": ALGORITHM, "use": "sig"}
+            {
+                **key.as_dict(private=False),
+                "alg": ALGORITHM,
+                "use": "sig",
+                **({"x5c": chains[key.kid]} if key.kid in chains else {}),
+            }
             for key in public_key_set().keys
         ]
     }
 
 
-def sign(payload: dict) -> str:
-    """A compact JWS (EdDSA, with ``kid``) over the canonical JSON of ``payload``."""
+def sign(payload: dict, *, typ: str = "JWT", header: dict | None = None) -> str:
+    """A compact JWS (EdDSA, with ``kid`` and ``typ``, plus ``header``) over the canonical
+    JSON of ``payload``."""
     key = signing_key()
-    header = {"alg": ALGORITHM, "kid": key.kid, "typ": "JWT"}
-    return jws.serialize_compact(header, canonical_json(payload), key, algorithms=[ALGORITHM])
+    header = {**(header or {}), "alg": ALGORITHM, "kid": key.kid, "typ": typ}
+    return jws.serialize_compact(header, canonical_json(payload), key, registry=REGISTRY)
+
+
+def header(token: str) -> dict:
+    """The protected header of a compact JWS (not verified: read it after ``verify``)."""
+    try:
+        return jws.extract_compact(token.encode()).headers()
+    except (JoseError, ValueError) as error:
+        raise SignatureInvalid(str(error)) from None
 
 
 def verify(token: str, *, key_set: KeySet | None = None) -> dict:
@@ -96,7 +128,7 @@ def verify(token: str, *, key_set: KeySet | None = None) -> dict:
         if header.get("alg") != ALGORITHM:
             raise SignatureInvalid("unexpected algorithm")
         key = key_set.get_by_kid(header.get("kid"))
-        result = jws.deserialize_compact(token, key, algorithms=[ALGORITHM])
+        result = jws.deserialize_compact(token, key, registry=REGISTRY)
     except (JoseError, ValueError) as error:
         raise SignatureInvalid(str(error)) from None
     payload = json.loads(result.payload)

@@ -6,10 +6,11 @@ least 131,072 bits (16 KiB, the spec's minimum, for group privacy), GZIP-compres
 base64url-encoded without padding and multibase-prefixed with ``u``. Index 0 is the left-most
 (most significant) bit of the first byte.
 
-The credential is served as a VC-JWT signed with the certificate signing key (the JWT payload
-is the credential with ``iss``, ``jti``, ``nbf`` and ``exp`` beside it, as in
-``certificates.openbadges``), and as plain JSON. It is cached briefly; a revocation clears the
-cache once it commits.
+The credential is served as JSON-LD with an embedded ``eddsa-rdfc-2022`` Data Integrity
+proof (``certificates.dataintegrity``), and as a VC-JWT signed with the certificate signing
+key (the JWT payload is the credential with ``iss``, ``jti``, ``nbf`` and ``exp`` beside it, as
+in ``certificates.openbadges``). It is cached briefly; a revocation clears the cache once it
+commits.
 """
 
 import base64
@@ -109,16 +110,21 @@ def credential_jwt(document: dict) -> str:
             "jti": document["id"],
             "nbf": int(moment.timestamp()),
             "exp": int(until.timestamp()),
-        }
+        },
+        typ="vc+jwt",
     )
 
 
 def status_list() -> tuple[dict, str]:
-    """The current credential and its VC-JWT, from the cache when fresh enough."""
+    """The current credential (secured with an embedded ``eddsa-rdfc-2022`` proof) and its
+    VC-JWT, from the cache when fresh enough."""
+    from certificates import dataintegrity
+
     cached = cache.get(CACHE_KEY)
     if cached is None:
         document = credential()
-        cached = (document, credential_jwt(document))
+        secured = dataintegrity.proof_add(document, created=document["validFrom"])
+        cached = (secured, credential_jwt(document))
         cache.set(CACHE_KEY, cached, CACHE_SECONDS)
     return cached
 

@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from certificates.views.keys import jwks
+from certificates.views.keys import issuer_certificate, jwks
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -13,6 +13,7 @@ urlpatterns = [
     # The public keys that verify certificates (outside the language prefix: verifiers expect
     # this exact address).
     path(".well-known/jwks.json", jwks, name="jwks"),
+    path(".well-known/certificate-issuer.pem", issuer_certificate, name="certificate_issuer"),
 ]
 
 # Certificate verification API, its OpenAPI document and the revocation status list.

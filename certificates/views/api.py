@@ -7,14 +7,16 @@ is 429 with a JSON error and ``Retry-After``. Unknown and malformed codes get th
 """
 
 import functools
+import hashlib
 import json
 from pathlib import Path
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
 
 from certificates import statuslist
 from certificates.models import Certificate
@@ -49,6 +51,26 @@ def rate_limited_json(request, retry_after: int):
         gettext("Too many requests from your address. Try again in a minute."),
         **{"Retry-After": str(retry_after)},
     )
+
+
+def read_only(view):
+    """GET, HEAD and OPTIONS only: any other method gets a 405 JSON error naming the allowed
+    ones (not the CSRF page: nothing here reads cookies or changes anything)."""
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            _keep_404(request)
+            return error(
+                405,
+                "method_not_allowed",
+                gettext("This address only answers GET, HEAD and OPTIONS requests."),
+                Allow=ALLOWED_METHODS,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 limited = rate_limit(
@@ -132,7 +154,7 @@ def certificate_document(verification: Verification) -> dict:
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD", "OPTIONS"])
+@read_only
 @limited
 def certificate_detail(request, code: str):
     """GET /api/v1/certificates/<code>: the certificate's status and signed fields."""
@@ -156,7 +178,7 @@ def _openapi() -> bytes:
     return OPENAPI_PATH.read_bytes()
 
 
-@require_http_methods(["GET", "HEAD", "OPTIONS"])
+@read_only
 def openapi_schema(request):
     """The OpenAPI 3.1 description of this API."""
     if request.method == "OPTIONS":
@@ -166,27 +188,48 @@ def openapi_schema(request):
     return public(response)
 
 
-def _status_list_response(body: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Cache-Control"] = f"public, max-age={statuslist.CACHE_SECONDS}"
+def _status_list_response(request, body: str, content_type: str) -> HttpResponse:
+    """The list with a strong ETag; verifiers revalidate every time (``no-cache``), so a
+    revocation shows in the first request after it commits, and an unchanged list costs a
+    304."""
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, no-cache"
+    patch_vary_headers(response, ["Accept"])
     return public(response)
 
 
-@require_http_methods(["GET", "HEAD", "OPTIONS"])
-@limited
+def _wants_jwt(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "application/vc+jwt" in accept or "application/jwt" in accept
+
+
+# Not limited per client: verifiers fetch the list for every credential they check, and it
+# is served from a cache (statuslist.CACHE_SECONDS) that a revocation clears.
+@read_only
 def status_list_jwt(request):
-    """The revocation status list as a signed VC-JWT."""
+    """The revocation status list as a signed VC-JWT (the address credentials issued before
+    the secured JSON list name; a client asking for JSON-LD gets that list instead)."""
     if request.method == "OPTIONS":
         return _preflight()
-    _document, token = statuslist.status_list()
-    return _status_list_response(token, "application/vc+jwt")
+    document, token = statuslist.status_list()
+    accept = request.headers.get("Accept", "")
+    if not _wants_jwt(request) and ("ld+json" in accept or "application/json" in accept):
+        return _status_list_response(request, json.dumps(document, indent=2), "application/vc")
+    return _status_list_response(request, token, "application/vc+jwt")
 
 
-@require_http_methods(["GET", "HEAD", "OPTIONS"])
-@limited
+@read_only
 def status_list_json(request):
-    """The same credential as plain JSON (unsigned: for reading, not for proof)."""
+    """The revocation status list as a JSON-LD ``BitstringStatusListCredential`` (the
+    ``statusListCredential`` of credentials); as a VC-JWT to a client that asks for one."""
     if request.method == "OPTIONS":
         return _preflight()
-    document, _token = statuslist.status_list()
-    return _status_list_response(json.dumps(document, indent=2), "application/vc")
+    document, token = statuslist.status_list()
+    if _wants_jwt(request):
+        return _status_list_response(request, token, "application/vc+jwt")
+    return _status_list_response(request, json.dumps(document, indent=2), "application/vc")

@@ -70,7 +70,7 @@ def certificate_download(request, code: str, fmt: str):
             content_type=content_type,
         )
     if fmt == "json":
-        body = json.dumps(openbadges.credential(certificate), ensure_ascii=False, indent=2)
+        body = json.dumps(openbadges.credential_secured(certificate), ensure_ascii=False, indent=2)
         filename = f"{filename}.openbadges.json"
     else:
         body = openbadges.credential_jwt(certificate)

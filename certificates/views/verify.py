@@ -106,6 +106,11 @@ def verify_form(request):
     return noindex(render(request, "certificates/verify/form.html", context))
 
 
+def verify_guide(request):
+    """How to verify a certificate (docs/verification.md for people, in their language)."""
+    return render(request, "certificates/verify/guide.html")
+
+
 class _NoEchoRequest:
     """The request as templates see it on the "not found" page: its address is the form's, so
     the page (language links included) does not repeat what was asked."""

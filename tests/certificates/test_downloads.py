@@ -235,7 +235,7 @@ def test_the_open_badges_credential_downloads_as_json(client, holder, certificat
     assert response["Content-Disposition"] == (
         f'attachment; filename="certificate-{certificate.display_code}.openbadges.json"'
     )
-    assert json.loads(response.content) == openbadges.credential(certificate)
+    assert json.loads(response.content) == openbadges.credential_secured(certificate)
     assert downloads(certificate) == [(holder.pk, "openbadges")]
 
 

@@ -77,7 +77,7 @@ def test_the_jwt_carries_the_registered_claims_and_our_kid(certificate):
     assert segment(header) == {
         "alg": "EdDSA",
         "kid": settings.CERTIFICATE_SIGNING_KEY_ID,
-        "typ": "JWT",
+        "typ": "vc+jwt",
     }
     claims = segment(payload)
     assert claims["iss"] == claims["issuer"]["id"] == SITE

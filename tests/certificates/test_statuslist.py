@@ -68,7 +68,7 @@ def test_served_jwt_is_signed_and_lists_revocations(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vc+jwt"
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Cache-Control"] == "public, no-cache"
     payload = jwt_payload(response.content.decode())
     assert payload["iss"] == payload["issuer"]
     assert payload["exp"] > payload["nbf"]
