@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 from wagtail.models import Locale
 
 from courses.models import (
+    CertificationPolicy,
     Choice,
     LessonPage,
     MatchingPair,
@@ -185,3 +186,11 @@ QUESTION_FACTORIES = [
     OrderingQuestionFactory,
     MatchingQuestionFactory,
 ]
+
+
+class CertificationPolicyFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Policy {n}")
+    questions_to_draw = 6
+
+    class Meta:
+        model = CertificationPolicy
