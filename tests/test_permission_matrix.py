@@ -237,6 +237,10 @@ PARTNER = pk("partner_spo")
 OTHER_SPO = pk("other_spo")
 
 
+def LEARNER(world: World) -> int:  # noqa: N802 - reads as the constants above
+    return world.users["learner"].pk
+
+
 def code(world: World) -> str:
     return world.certificate.code
 
@@ -350,6 +354,13 @@ MATRIX: dict[str, Row] = {
     "spo:partnership_end | POST": post(route("spo:partnership_end", spo_id=PARTNER,
                                              employer_id=A),
         (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    # A learner's attempt record (and resetting attempts) is for managers of a partner SPO.
+    "spo:attempt_record": Row(route("spo:attempt_record", spo_id=PARTNER, employer_id=A,
+                                    learner_id=LEARNER),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    "spo:attempt_record | POST": post(route("spo:attempt_record", spo_id=PARTNER,
+                                            employer_id=A, learner_id=LEARNER),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
     # Employer pages: A
     "employer:home": Row(route("employer:home"),
         (LOGIN,       404,     302,     302,     404,      404,       404,    404)),
@@ -369,6 +380,11 @@ MATRIX: dict[str, Row] = {
         (LOGIN,       404,     200,     404,     404,      404,       404,    404)),
     "employer:assign | POST": post(route("employer:assign", employer_id=A),
         (LOGIN,       404,     200,     404,     404,      404,       404,    404)),
+    "employer:time_accommodations": Row(route("employer:time_accommodations", employer_id=A),
+        (LOGIN,       404,     200,     404,     404,      404,       404,    404)),
+    "employer:time_accommodations | POST": post(route("employer:time_accommodations",
+                                                      employer_id=A),
+        (LOGIN,       404,     302,     404,     404,      404,       404,    404)),
     # A's invitation to a new employee: the link is the key; signed in with another address,
     # it is refused (and says which address to use).
     "invitations:accept": Row(route("invitations:accept", token=attr("invitation_token")),
@@ -414,6 +430,12 @@ MATRIX: dict[str, Row] = {
     "admin/localize/update/<int:translation_source_id>/": Row(
         lambda world: f"/admin/localize/update/{world.translation_source.pk}/", EDITORS_ONLY),
     "learning_evaluation": Row(route("learning_evaluation"), EDITORS_ONLY),
+    # Resetting a learner's attempts in the admin: site administrators only (Wagtail sends
+    # editors back to the admin's home page).
+    "learning_attempts_reset": Row(route("learning_attempts_reset"),
+        (*(ADMIN_LOGIN,) * 6, 302, 200)),
+    "learning_attempts_reset | POST": post(route("learning_attempts_reset"),
+        (*(ADMIN_LOGIN,) * 6, 302, 302)),
     **{
         f"wagtailsnippets_courses_{model}:add": Row(
             route(f"wagtailsnippets_courses_{model}:add"), EDITORS_ONLY)
