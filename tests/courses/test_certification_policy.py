@@ -2,7 +2,6 @@
 certification policy of its program."""
 
 import pytest
-
 from wagtail.models import Revision
 
 from courses.certification import quiz_policy

@@ -345,7 +345,8 @@ def catalogue_quiz(db):
 
 def test_item_analysis_page_shows_per_question_figures(client, catalogue_quiz):
     quiz, (a, _b, _never) = catalogue_quiz
-    attempt = QuizAttemptFactory(enrolment=EnrolmentFactory(module=quiz.get_parent().specific), quiz=quiz)
+    enrolment = EnrolmentFactory(module=quiz.get_parent().specific)
+    attempt = QuizAttemptFactory(enrolment=enrolment, quiz=quiz)
     AttemptQuestionFactory(attempt=attempt, question=a, fraction=1)
     client.force_login(get_user_model().objects.get(email="admin@example.com"))
 
@@ -562,12 +563,12 @@ def test_attempt_record_query_count_is_constant(
             AttemptQuestionFactory(attempt=attempt, question=question, response=None)
     client.force_login(partner.manager)
 
-    # session, user, SPO and role, manager check, partner employer, learner, attempts,
-    # items, questions, their choices, enrolments
+    # session, user, SPO with the role, manager check, partner employer, learner, attempts,
+    # their items, the questions (base rows, then single-choice rows), choices, enrolments
     with django_assert_num_queries(RECORD_QUERIES):
         response = client.get(record_url(partner))
 
     assert response.content.decode().count("<details>") == attempts
 
 
-RECORD_QUERIES = 11
+RECORD_QUERIES = 12
