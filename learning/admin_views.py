@@ -1,19 +1,24 @@
-"""Wagtail admin views of the learning side: item analysis and knowledge gain for editors.
+"""Wagtail admin views of the learning side: item analysis and knowledge gain for editors,
+and resets of quiz attempts for site administrators.
 
 Editors see aggregates only, never a learner."""
 
 import csv
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses.models import ModulePage, QuizPage
-from learning import selectors
+from learning import selectors, services
+from learning.models import QuizAttempt, User
 from learning.services import source_locale
 
 
@@ -50,6 +55,10 @@ class EvaluationView(WagtailAdminTemplateMixin, TemplateView):
             module=self.module,
             analysis=self.analysis,
             gains=[selectors.knowledge_gain(module=module) for module in self.modules],
+            lesson_gains=(
+                selectors.knowledge_gain_by_lesson(module=self.module) if self.module else []
+            ),
+            min_learners=selectors.MIN_LEARNERS,
         )
         return context
 
@@ -83,3 +92,50 @@ class EvaluationView(WagtailAdminTemplateMixin, TemplateView):
                 ]
             )
         return response
+
+
+class AttemptsResetView(WagtailAdminTemplateMixin, TemplateView):
+    """For site administrators: find a learner by email and give them a fresh round of quiz
+    attempts in one module, with a reason that goes to the audit log."""
+
+    template_name = "learning/admin/attempts_reset.html"
+    page_title = gettext_lazy("Reset quiz attempts")
+    header_icon = "rotate"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        email = self.request.GET.get("email", "").strip()
+        learner = User.objects.filter(email__iexact=email).first() if email else None
+        context.update(
+            email=email,
+            learner=learner,
+            enrolments=(
+                selectors.learner_enrolments(learner=learner).annotate(
+                    finals=Count("attempts", filter=Q(attempts__kind=QuizAttempt.Kind.FINAL))
+                )
+                if learner
+                else []
+            ),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            enrolment = services.attempts_reset(
+                by=request.user,
+                enrolment_id=int(request.POST.get("enrolment") or 0),
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.get_full_path())
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(request.get_full_path())
+        messages.success(request, _("The learner can start a new round of attempts now."))
+        return redirect(f"{request.path}?{urlencode({'email': enrolment.user.email})}")

@@ -15,7 +15,7 @@ from wagtail.admin.menu import MenuItem
 from courses.certification import quiz_policy
 from courses.models import LessonPage, ModulePage, QuizPage
 from learning import selectors, services
-from learning.admin_views import EvaluationView
+from learning.admin_views import AttemptsResetView, EvaluationView
 from learning.models import QuizAttempt
 
 
@@ -83,7 +83,10 @@ def serve_with_progress(next_serve_page):
 
 @hooks.register("register_admin_urls")
 def register_learning_admin_urls():
-    return [path("evaluation/", EvaluationView.as_view(), name="learning_evaluation")]
+    return [
+        path("evaluation/", EvaluationView.as_view(), name="learning_evaluation"),
+        path("attempts-reset/", AttemptsResetView.as_view(), name="learning_attempts_reset"),
+    ]
 
 
 @hooks.register("register_reports_menu_item")
@@ -94,6 +97,22 @@ def register_evaluation_menu_item():
         name="quiz-evaluation",
         icon_name="list-ol",
         order=660,
+    )
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_reports_menu_item")
+def register_attempts_reset_menu_item():
+    return SuperuserMenuItem(
+        gettext_lazy("Reset quiz attempts"),
+        reverse("learning_attempts_reset"),
+        name="attempts-reset",
+        icon_name="rotate",
+        order=670,
     )
 
 

@@ -146,7 +146,9 @@ def _build_world() -> World:
     world.module = second
     world.lesson = LessonPage.objects.child_of(second).live().order_by("path").first()
     world.quiz = QuizPage.objects.child_of(second).live().get()
-    world.open_attempt = attempt_start(user=learner, quiz=world.quiz, language="en")
+    world.open_attempt = attempt_start(
+        statement_confirmed=True, user=learner, quiz=world.quiz, language="en"
+    )
 
     outbox = len(mail.outbox)
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -250,6 +252,10 @@ def learner_id(world: World) -> int:
 
 PARTNER = pk("partner_spo")
 OTHER_SPO = pk("other_spo")
+
+
+def LEARNER(world: World) -> int:  # noqa: N802 - reads as the constants above
+    return world.users["learner"].pk
 
 
 def code(world: World) -> str:
@@ -365,6 +371,13 @@ MATRIX: dict[str, Row] = {
     "spo:partnership_end | POST": post(route("spo:partnership_end", spo_id=PARTNER,
                                              employer_id=A),
         (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    # A learner's attempt record (and resetting attempts) is for managers of a partner SPO.
+    "spo:attempt_record": Row(route("spo:attempt_record", spo_id=PARTNER, employer_id=A,
+                                    learner_id=LEARNER),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    "spo:attempt_record | POST": post(route("spo:attempt_record", spo_id=PARTNER,
+                                            employer_id=A, learner_id=LEARNER),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
     # Employer pages: A
     "employer:home": Row(route("employer:home"),
         (LOGIN,       404,     302,     302,     404,      404,       404,    404)),
@@ -414,6 +427,11 @@ MATRIX: dict[str, Row] = {
     "spo:access_request_decline": post(route("spo:access_request_decline", spo_id=PARTNER,
                                              request_id=pk("access_request")),
         (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    "employer:time_accommodations": Row(route("employer:time_accommodations", employer_id=A),
+        (LOGIN,       404,     200,     404,     404,      404,       404,    404)),
+    "employer:time_accommodations | POST": post(route("employer:time_accommodations",
+                                                      employer_id=A),
+        (LOGIN,       404,     302,     404,     404,      404,       404,    404)),
     # A's invitation to a new employee: the link is the key; signed in with another address,
     # it is refused (and says which address to use).
     "invitations:accept": Row(route("invitations:accept", token=attr("invitation_token")),
@@ -459,6 +477,12 @@ MATRIX: dict[str, Row] = {
     "admin/localize/update/<int:translation_source_id>/": Row(
         lambda world: f"/admin/localize/update/{world.translation_source.pk}/", EDITORS_ONLY),
     "learning_evaluation": Row(route("learning_evaluation"), EDITORS_ONLY),
+    # Resetting a learner's attempts in the admin: site administrators only (Wagtail sends
+    # editors back to the admin's home page).
+    "learning_attempts_reset": Row(route("learning_attempts_reset"),
+        (*(ADMIN_LOGIN,) * 6, 302, 200)),
+    "learning_attempts_reset | POST": post(route("learning_attempts_reset"),
+        (*(ADMIN_LOGIN,) * 6, 302, 302)),
     **{
         f"wagtailsnippets_courses_{model}:add": Row(
             route(f"wagtailsnippets_courses_{model}:add"), EDITORS_ONLY)

@@ -277,10 +277,12 @@ class QuizPage(Page):
         verbose_name_plural = _("quizzes")
 
     def get_context(self, request, *args, **kwargs):
+        from courses.certification import quiz_policy
         from courses.selectors import module_outline
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = module_outline(page=self)
+        context["certification_policy"] = quiz_policy(quiz=self)
         return context
 
     @property

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from courses.models import Question
 from learning import selectors, services
-from learning.models import TimeAccommodation
+from learning.models import AttemptQuestion, TimeAccommodation
 from learning.selectors.organizations import employer_for, employer_learners, spo_for
 
 TIME_FACTORS = [
@@ -28,19 +29,29 @@ TIME_FACTORS = [
 ]
 
 
-def _record_rows(attempt) -> list[dict]:
-    """Each drawn question in order with the learner's answer as text, for the record."""
-    rows = []
-    for item in services.attempt_items(attempt):
+def _record_rows(attempts) -> dict[int, list[dict]]:
+    """Each attempt's drawn questions in order with the learner's answer as text, by attempt
+    pk. A fixed number of queries: one for the items, one per question type and relation."""
+    items = list(
+        AttemptQuestion.objects.filter(attempt__in=attempts).order_by("attempt_id", "position")
+    )
+    questions = {
+        question.pk: question
+        for question in Question.load_children(
+            Question.objects.filter(pk__in={item.question_id for item in items})
+        )
+    }
+    rows: dict[int, list[dict]] = {attempt.pk: [] for attempt in attempts}
+    for item in items:
+        question = questions[item.question_id]
         chosen = []
         if item.response is not None:
-            grade = item.question.grade(item.response)
             chosen = [
                 f"{row.text} → {row.outcome}" if row.outcome else row.text
-                for row in grade.rows
+                for row in question.grade(item.response).rows
                 if row.chosen or row.outcome
             ]
-        rows.append({"item": item, "question": item.question, "answer": chosen})
+        rows[item.attempt_id].append({"item": item, "question": question, "answer": chosen})
     return rows
 
 
@@ -61,10 +72,11 @@ class AttemptRecordView(LoginRequiredMixin, View):
     def get(self, request, spo_id: int, employer_id: int, learner_id: int):
         spo, learner = self.setup_learner(request, spo_id, employer_id, learner_id)
         attempts = list(selectors.attempt_records(learner=learner))
+        rows = _record_rows(attempts)
         enrolments = list(selectors.learner_enrolments(learner=learner))
         for enrolment in enrolments:
             enrolment.records = [
-                {"attempt": attempt, "rows": _record_rows(attempt)}
+                {"attempt": attempt, "rows": rows[attempt.pk]}
                 for attempt in attempts
                 if attempt.enrolment_id == enrolment.pk
             ]
@@ -133,16 +145,17 @@ class TimeAccommodationView(LoginRequiredMixin, View):
     def post(self, request, employer_id: int):
         employer = self.employer(request, employer_id)
         value = request.POST.get("time_factor", "")
-        if value not in dict(TIME_FACTORS):
+        learner_id = request.POST.get("learner", "")
+        if value not in dict(TIME_FACTORS) or not learner_id.isdigit():
             return redirect(request.path)
         try:
             services.time_accommodation_set(
                 by=request.user,
                 employer=employer,
-                learner_id=int(request.POST.get("learner") or 0),
+                learner_id=int(learner_id),
                 time_factor=Decimal(value) if value else None,
             )
-        except (PermissionDenied, ValueError) as error:
+        except PermissionDenied as error:
             raise Http404 from error
         messages.success(request, _("Saved. It applies to the attempts this person starts next."))
         return redirect(request.path)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.models import Locale
 
+from courses.certification import quiz_policy
 from courses.models import LessonPage, ModulePage, QuizPage
 from learning import selectors, services
 from learning.models import QuizAttempt
@@ -227,6 +228,7 @@ def attempt_results(request, attempt_id: int):
             )
     enrolment = attempt.enrolment
     quiz_page = _quiz_page(attempt)
+    policy = quiz_policy(quiz=quiz) if is_final else None
     return render(
         request,
         "learning/attempt_results.html",
@@ -237,9 +239,12 @@ def attempt_results(request, attempt_id: int):
             "rows": rows,
             "show_answers": show_answers,
             "enrolment": enrolment,
+            "policy": policy,
+            "statement": services.STATEMENT,
             "can_retake": is_final
             and not attempt.passed
-            and services.attempt_refusal(quiz, enrolment, attempt.submitted_at) is None,
+            and services.attempt_refusal(quiz, enrolment, attempt.submitted_at, policy=policy)
+            is None,
         },
     )
 

@@ -128,6 +128,9 @@ def quiz_take(page: Page, t: Text, *, correct: bool, retake: bool = False) -> Qu
     """From the quiz page (or, to retake, a results page), start an attempt, answer it and
     submit; ends on the results page. Returns the attempt, as graded."""
     label = t("Retake the quiz") if retake else t("Start the quiz")
+    statement = page.locator('input[name="statement"]')
+    if statement.count():
+        statement.check()  # the learner's statement, asked before a certification attempt
     page.get_by_role("button", name=label).click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+/$"))
     attempt = quiz_answer(page, correct=correct)

@@ -1,7 +1,7 @@
 import pytest
 from django.http import QueryDict
 
-from courses.models import LessonPage, ModulePage, QuizPage
+from courses.models import LessonPage, ModulePage, ProgramPage, QuizPage
 from learning.demo import answers_for
 from tests.factories.learning import UserFactory
 
@@ -24,6 +24,15 @@ def lessons(module) -> list[LessonPage]:
 
 @pytest.fixture
 def quiz(module) -> QuizPage:
+    """The seeded module's quiz under its own settings: the demo program's certification
+    policy is detached. Tests of the policy use ``certified_quiz``."""
+    ProgramPage.objects.update(certification_policy=None)
+    return QuizPage.objects.child_of(module).live().get()
+
+
+@pytest.fixture
+def certified_quiz(module) -> QuizPage:
+    """The seeded module's quiz, under the demo program's certification policy."""
     return QuizPage.objects.child_of(module).live().get()
 
 

@@ -225,7 +225,9 @@ def test_tampered_submission_gets_a_400_page_in_the_learners_language(
 
 
 def test_someone_elses_attempt_is_not_found(client, quiz, learner):
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     client.force_login(UserFactory())
 
     assert client.get(f"/en/my-learning/attempts/{attempt.pk}/").status_code == 404
@@ -302,7 +304,7 @@ def test_pre_check_is_offered_before_the_first_lesson(signed_in, learner, module
     html = signed_in.get(module.url).content.decode()
     signed_in.post(f"/en/my-learning/quizzes/{quiz.pk}/start/", {"kind": "pre_check"})
 
-    attempt = QuizAttempt.objects.get(kind="pre_check")
+    attempt = QuizAttempt.objects.get(kind="pre_check", enrolment__user=learner)
     assert "Take the short pre-check" in html
     assert attempt.items.count() == services.PRE_CHECK_QUESTIONS
 
