@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Absolute links (QR codes, PDF verification lines, emails, Open Badges ids) follow PORT
+# unless SITE_URL is set in the environment or in .env.
+DEMO_SITE_URL := $(if $(SITE_URL),,$(if $(shell grep -s '^SITE_URL=' .env),,SITE_URL=http://127.0.0.1:$(PORT)))
 MANAGE := $(PY) manage.py
+DEMO_MANAGE = $(DEMO_SITE_URL) $(MANAGE)
 APPS := cms courses learning certificates
 
 .DEFAULT_GOAL := help
@@ -61,13 +65,13 @@ translations: $(VENV)/.installed
 	  $(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0; fi
 
 migrate: $(VENV)/.installed .env signing-key
-	$(MANAGE) migrate --noinput -v 0
+	$(DEMO_MANAGE) migrate --noinput -v 0
 
 seed: migrate translations
-	$(MANAGE) seed_demo
+	$(DEMO_MANAGE) seed_demo
 
 demo: seed
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(DEMO_MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Browser tests (tests/e2e) drive Debian's Chromium; the PostgreSQL, Redis and Celery worker
 # tests run when DATABASE_URL and CELERY_BROKER_URL point at those services (as in .ci/run).

@@ -3,8 +3,9 @@ accessibility (PDF/UA-1), with the signed data attached.
 
 What is printed comes from the frozen snapshot through ``presentation.printed_fields``, the
 same fields the verification pages show. A QR code points at the verification page in the
-certificate's language. Two files are attached: ``certificate.jws.txt`` (the compact JWS
-over the snapshot) and ``openbadges-credential.jwt.txt`` (the Open Badges 3.0 VC-JWT).
+certificate's language; each language's verification line points at the page in its own.
+Two files are attached: ``certificate.jws.txt`` (the compact JWS over the snapshot) and
+``openbadges-credential.jwt.txt`` (the Open Badges 3.0 VC-JWT).
 
 Rendering fetches nothing from the network: ``LocalFetcher`` serves only ``data:`` URIs and
 files inside ``certificates/static/certificates/`` (fonts and the stylesheet), and refuses
@@ -28,6 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from certificates import openbadges, pdf_signature
 from certificates.presentation import parse_time, printed_fields
+from certificates.verification import verify_url
 
 STATIC_ROOT = Path(__file__).resolve().parent / "static" / "certificates"
 TEMPLATE = "certificates/certificate_pdf.html"
@@ -121,7 +123,7 @@ def certificate_html(certificate) -> str:
     languages = [first, *[code for code, _name in settings.LANGUAGES if code != first]]
     columns = [
         {
-            **_texts(language, kind=snapshot["type"], url=url),
+            **_texts(language, kind=snapshot["type"], url=verify_url(certificate.code, language)),
             "fields": [
                 {
                     "key": field.key,

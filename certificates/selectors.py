@@ -25,6 +25,17 @@ def holder_certificates(*, user) -> QuerySet[Certificate]:
     return Certificate.objects.filter(holder=user).order_by("-issued_at")
 
 
+def enrolment_certificate(*, user, enrolment_id: int) -> Certificate | None:
+    """The newest certificate issued to ``user`` for their module enrolment ``enrolment_id``,
+    or None while none is stored (or when the enrolment is someone else's). One query."""
+    return (
+        holder_certificates(user=user)
+        .filter(enrolment_id=enrolment_id, kind=Certificate.Kind.MODULE)
+        .select_related("module")
+        .first()
+    )
+
+
 def _visible_employers(*, user) -> QuerySet[Organization]:
     """Employers ``user`` administers or supports through an active SPO partnership."""
     partners = Organization.objects.filter(

@@ -27,6 +27,8 @@ from certificates import pdf, pdf_signature, signing
 from certificates.codes import code_generate
 from certificates.models import AuditEvent, Certificate
 from certificates.presentation import format_time, parse_time
+from certificates.verification import verify_url
+from cms.services import email_queue
 from courses.models import ProgramModule, ProgramPage
 from learning.models import Enrolment, Membership, Organization, QuizAttempt
 from learning.services.progress import cycle_attempts
@@ -220,8 +222,29 @@ def _issue(
         logger.info(
             "certificate issued", extra={"completion": completion_key, "code": certificate.code}
         )
+        _issued_email(certificate)
         return certificate
     raise IntegrityError(f"could not insert a certificate for {completion_key}")
+
+
+def _issued_email(certificate: Certificate) -> None:
+    """Tell the holder, in their language, that their certificate is ready, with the link
+    to download it and the address where anyone checks it."""
+    holder, language = certificate.holder, certificate.language
+    if holder is None or not holder.email:
+        return
+    email_queue(
+        to=holder.email,
+        language=language,
+        template="certificates/lifecycle/issued",
+        context={
+            "holder_name": certificate.snapshot["holder_name"],
+            "title": certificate.snapshot[f"title_{language}"],
+            "code": certificate.display_code,
+            "enrolment_id": certificate.enrolment_id,
+            "verify_url": verify_url(certificate.code, language),
+        },
+    )
 
 
 def completion_key_for(enrolment: Enrolment) -> str:

@@ -9,5 +9,15 @@ app_name = "certificates"
 
 urlpatterns = [
     path("", downloads.CertificateListView.as_view(), name="my_certificates"),
+    path(
+        "module/<int:enrolment_id>/",
+        downloads.EnrolmentCertificateView.as_view(),
+        name="enrolment",
+    ),
+    path(
+        "module/<int:enrolment_id>/status/",
+        downloads.EnrolmentCertificateView.as_view(partial=True),
+        name="enrolment_status",
+    ),
     path("<str:code>/download.<str:fmt>", downloads.certificate_download, name="download"),
 ]

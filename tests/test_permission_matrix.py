@@ -448,6 +448,14 @@ MATRIX: dict[str, Row] = {
     "certificates:my_certificates": Row(route("certificates:my_certificates"), SIGNED_IN_200),
     "certificates:download": Row(route("certificates:download", code=code, fmt="pdf"),
         (LOGIN,       200,     200,     404,     200,      404,       404,    404)),
+    # The certificate of a completed module, and its status block: the holder's only.
+    "certificates:enrolment": Row(
+        route("certificates:enrolment", enrolment_id=lambda world: world.certificate.enrolment_id),
+        (LOGIN,       200,     404,     404,     404,      404,       404,    404)),
+    "certificates:enrolment_status": Row(
+        route("certificates:enrolment_status",
+              enrolment_id=lambda world: world.certificate.enrolment_id),
+        (LOGIN,       200,     404,     404,     404,      404,       404,    404)),
     "verify:form": Row(route("verify:form"), EVERYONE_200),
     "verify:detail": Row(route("verify:detail", code=code), EVERYONE_200),
     "verify:bulk": Row(route("verify:bulk"),

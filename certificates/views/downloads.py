@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from certificates import openbadges, selectors, services
 from certificates.codes import InvalidCode, code_normalize
 from certificates.models import Certificate
+from learning import selectors as learning_selectors
 
 FORMATS = {
     "pdf": ("application/pdf", "pdf"),
@@ -45,6 +46,55 @@ class CertificateListView(LoginRequiredMixin, TemplateView):
             for certificate in selectors.holder_certificates(user=self.request.user)
         ]
         return context
+
+
+class EnrolmentCertificateView(LoginRequiredMixin, TemplateView):
+    """The certificate of one of the learner's completed modules: "being prepared" until the
+    worker has stored it, then its downloads. ``partial`` answers only the status block, which
+    the results page's script fetches until the certificate is ready. Anyone else's
+    enrolment, or one not completed, is 404."""
+
+    template_name = "certificates/enrolment_certificate.html"
+    partial = False
+
+    def get_template_names(self):
+        if self.partial:
+            return ["certificates/includes/certificate_panel.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, enrolment_id = self.request.user, self.kwargs["enrolment_id"]
+        enrolment = learning_selectors.learner_completed_enrolment(
+            user=user, enrolment_id=enrolment_id
+        )
+        if enrolment is None:
+            raise Http404
+        context.update(certificate_panel(user=user, enrolment=enrolment))
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def certificate_panel(*, user, enrolment) -> dict:
+    """What the certificate block of a completed module shows (one query)."""
+    certificate = selectors.enrolment_certificate(user=user, enrolment_id=enrolment.pk)
+    language = get_language()
+    status = certificate.status_at(timezone.now()) if certificate else None
+    return {
+        "enrolment": enrolment,
+        "certificate": certificate,
+        "certificate_title": (
+            certificate.snapshot.get(f"title_{language}") or certificate.snapshot["title_en"]
+        )
+        if certificate
+        else "",
+        "certificate_status": status,
+        "certificate_status_label": Certificate.Status(status).label if status else "",
+    }
 
 
 @login_required

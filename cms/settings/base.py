@@ -122,6 +122,23 @@ def prepared_statements(database: dict) -> dict:
 
 
 prepared_statements(DATABASES["default"])
+
+
+def sqlite_concurrency(database: dict) -> dict:
+    """The embedded SQLite database under concurrent requests: write-ahead logging lets
+    readers go on while one connection writes, a writer waits up to 20 seconds for the lock
+    instead of failing at once, and transactions take the write lock when they begin
+    (IMMEDIATE), so that two requests never both read and then both try to upgrade to a
+    write, which SQLite refuses to one of them ("database is locked") without waiting."""
+    if database["ENGINE"].endswith("sqlite3"):
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("timeout", 20)
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    return database
+
+
+sqlite_concurrency(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: CACHE_URL, e.g. redis://127.0.0.1:6379/1 (shared by every web server in production).

@@ -39,6 +39,16 @@ def user_employers(*, user) -> QuerySet[Organization]:
     ).distinct()
 
 
+def user_start_page(*, user) -> str:
+    """The URL name of the page ``user`` starts from after signing in: the SPO dashboard for
+    SPO staff, the employer dashboard for employer administrators, else My learning."""
+    if user_spos(user=user).exists():
+        return "spo:home"
+    if user_employers(user=user).exists():
+        return "employer:home"
+    return "learning:my_learning"
+
+
 def spo_for(*, user, spo_id: int) -> Organization | None:
     """The SPO ``spo_id`` if ``user`` works there, with their role there as ``user_role``."""
     role = Membership.objects.filter(organization=OuterRef("pk"), user=user).values("role")

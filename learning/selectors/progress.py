@@ -115,6 +115,16 @@ def learner_enrolment(*, user, module: ModulePage) -> Enrolment | None:
     ).first()
 
 
+def learner_completed_enrolment(*, user, enrolment_id: int) -> Enrolment | None:
+    """One of the learner's own completed enrolments, with its module; None for anyone
+    else's and for one not completed."""
+    return (
+        Enrolment.objects.select_related("module")
+        .filter(pk=enrolment_id, user=user, completed_at__isnull=False)
+        .first()
+    )
+
+
 def done_pages(*, enrolment: Enrolment | None, outline: ModuleOutline) -> set[int]:
     """Ids of the outline's pages the learner has finished (lessons done, quiz passed)."""
     if enrolment is None:

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from learning.forms import EmailAuthenticationForm, QueuedPasswordResetForm
-from learning.views import privacy
+from learning.forms import QueuedPasswordResetForm
+from learning.views import accounts, privacy
 
 app_name = "accounts"
 
@@ -13,14 +13,8 @@ urlpatterns = [
     path("my-data/", privacy.my_data, name="my_data"),
     path("my-data/download/", privacy.my_data_download, name="my_data_download"),
     path("delete/", privacy.account_delete, name="delete"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", accounts.SignInView.as_view(), name="login"),
+    path("logout/", accounts.SignOutView.as_view(), name="logout"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

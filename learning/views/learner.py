@@ -237,6 +237,7 @@ def attempt_results(request, attempt_id: int):
             "quiz_page": quiz_page,
             "module_page": _localized(enrolment.module),
             "rows": rows,
+            "correct_count": sum(1 for row in rows if row["item"].fraction == 1),
             "show_answers": show_answers,
             "enrolment": enrolment,
             "policy": policy,

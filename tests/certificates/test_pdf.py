@@ -267,3 +267,41 @@ def test_the_shipped_fonts_come_with_their_licence():
     css = (pdf.STATIC_ROOT / "css" / "certificate.css").read_text()
     for name in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css):
         assert (fonts / name).is_file()
+
+
+# -- Addresses follow SITE_URL ----------------------------------------------------------------
+
+
+def qr_decoded(certificate, folder) -> list[str]:
+    for tool, package in (("pdftoppm", "poppler-utils"), ("zbarimg", "zbar-tools")):
+        need(f"{tool} (Debian package {package})", shutil.which(tool) is not None)
+    source = folder / "certificate.pdf"
+    with certificate.pdf.open("rb") as stored:
+        source.write_bytes(stored.read())
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-singlefile", source, folder / "page"], check=True
+    )
+    return subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", folder / "page.png"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_address_on_the_pdf_follows_site_url_in_its_own_language(
+    db, settings, tmp_path, language
+):
+    settings.SITE_URL = "http://127.0.0.1:8765"
+    holder = learner_of(EmployerFactory(), preferred_language=language)
+
+    certificate = issued(holder)
+
+    site = "http://127.0.0.1:8765"
+    assert qr_decoded(certificate, tmp_path) == [f"{site}/{language}/verify/{certificate.code}/"]
+    text = text_of(read(certificate)).replace(" ", "")
+    for line_language, line in zip(("en", "fr"), in_both(pdf.TEXTS["status"]), strict=True):
+        url = f"{site}/{line_language}/verify/{certificate.code}/"
+        assert (line % {"url": url}).replace(" ", "") in text
+    assert "/fr/verify/" in text and "127.0.0.1:8000" not in text

@@ -60,7 +60,28 @@ def sign_in(windows, *, email: str, password: str, t: Text) -> Page:
     field(page, t("Password")).fill(password)
     page.get_by_role("button", name=t("Sign in"), exact=True).click()
     expect(page.get_by_role("button", name=t("Sign out"))).to_be_visible()
+    # Signing in keeps the page's language.
+    expect(page).to_have_url(re.compile(rf"/{t.language}/"))
     return page
+
+
+def rows_apart(page: Page, rows) -> None:
+    """Each row of a summary list is its own line: rows do not overlap, and within a row
+    the value sits beside its label (wide windows) or under it (narrow ones), never on the
+    label's line after it."""
+    boxes = []
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        label, value = row.locator("dt").bounding_box(), row.locator("dd").bounding_box()
+        boxes.append((row.bounding_box(), label, value))
+    for (row, label, value), (below, _l, _v) in zip(boxes, boxes[1:], strict=False):
+        assert below["y"] >= row["y"] + row["height"] - 1
+        bottom = row["y"] + row["height"] + 1
+        assert label["y"] >= row["y"] - 1 and value["y"] + value["height"] <= bottom
+    for _row, label, value in boxes:
+        beside = value["x"] >= label["x"] + label["width"] - 1 and abs(value["y"] - label["y"]) < 4
+        under = value["y"] >= label["y"] + label["height"] - 1 and abs(value["x"] - label["x"]) < 4
+        assert beside or under, (label, value)
 
 
 def field(scope, label: str):
@@ -138,7 +159,11 @@ def quiz_take(page: Page, t: Text, *, correct: bool, retake: bool = False) -> Qu
     expect(page).to_have_url(re.compile(r"/attempts/\d+/results/$"))
     attempt.refresh_from_db()
     headline = page.locator(".result-headline")
-    expect(headline).to_have_text(t("Your score: %(score)s%%", score=floatformat(attempt.score, 0)))
+    outcome = t("You passed.") if attempt.passed else t("You did not pass this time.")
+    expect(headline).to_have_text(outcome)
+    expect(page.locator(".result-score")).to_contain_text(
+        t("%(percent)s%%", percent=floatformat(attempt.score, 0))
+    )
     return attempt
 
 

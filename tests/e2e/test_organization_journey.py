@@ -1,9 +1,10 @@
 """A settlement organization (SPO) invites an employer and assigns it two modules; the
 employer's administrator accepts and invites two employees from a CSV file; both accept, and
-one completes a module and downloads the certificate. The SPO follows the dashboard, exports
-it, verifies the certificate (by its code and by its QR code) and revokes it. Everything
-happens in the browser, in English and in French; the ORM only seeds the SPO and the
-catalogue and checks the outcome."""
+one completes a module and downloads the certificate from her results page. A provincial
+officer, without an account, verifies the certificate by its code and by its QR code. The SPO
+follows the dashboard, exports it and revokes the certificate. Everything happens in the
+browser, in English and in French; the ORM only seeds the SPO and the catalogue and checks the
+outcome."""
 
 import datetime
 import json
@@ -36,6 +37,7 @@ from tests.e2e.steps import (
     pdf_text,
     qr_decode,
     quiz_take,
+    rows_apart,
     sign_in,
 )
 from tests.learning.test_organizations import LINK
@@ -230,13 +232,15 @@ def test_organization_journey(windows, screenshots, mailoutbox, tmp_path, langua
     expect(amina.get_by_text(t("You have completed the module."))).to_be_visible()
     screenshots(amina, "quiz passed")
 
-    # She downloads her certificate from My certificates.
+    # She downloads her certificate from the results page, where it waits for her.
+    panel = amina.get_by_role("region", name=t("Your certificate"))
+    expect(panel).to_contain_text(t("Valid"))
+    code = panel.locator("code").inner_text()
+    link = panel.get_by_role("link", name=t("Download the certificate (PDF)"))
+    pdf = download(amina, link, tmp_path)
     main_nav(amina, t).get_by_role("link", name=t("My certificates")).click()
-    certificate_row = row_of(amina, modules[0])
-    expect(certificate_row).to_contain_text(t("Valid"))
-    code = certificate_row.locator("code").inner_text()
+    expect(row_of(amina, modules[0])).to_contain_text(code)
     screenshots(amina, "my certificates")
-    pdf = download(amina, certificate_row.get_by_role("link", name=t("PDF")), tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert f"{STAFF[0]['first_name']} {STAFF[0]['last_name']}" in text
@@ -261,29 +265,38 @@ def test_organization_journey(windows, screenshots, mailoutbox, tmp_path, langua
     } - {(STAFF[0]["email"], modules[0])}
     assert {line[3] for line in staff_lines.values()} == {t("Not started")}
 
-    # The SPO verifies the certificate by typing its code...
-    manager.get_by_role("contentinfo").get_by_role("link", name=t("Verify a certificate")).click()
-    field(manager, t("Certificate code or verification address")).fill(
+    # A provincial officer, with no account, verifies the certificate by typing its code...
+    officer = open_window(windows, language)
+    officer.goto(f"/{language}/")
+    officer.get_by_role("contentinfo").get_by_role("link", name=t("Verify a certificate")).click()
+    field(officer, t("Certificate code or verification address")).fill(
         code.lower().replace("-", " ")
     )
-    manager.get_by_role("button", name=t("Verify"), exact=True).click()
-    status_box = manager.get_by_role("status")
-    expect(status_box).to_contain_text(t("VALID"))
-    screenshots(manager, "certificate valid")
+    officer.get_by_role("button", name=t("Verify"), exact=True).click()
+    expect(officer.get_by_role("status")).to_contain_text(t("VALID"))
+    # What the certificate says: each field on a row of its own, wide and narrow.
+    fields = officer.locator(".verify-fields .summary-list-row")
+    expect(fields.first).to_be_visible()
+    rows_apart(officer, fields)
+    screenshots(officer, "officer: certificate valid")
+    officer.set_viewport_size({"width": 390, "height": 844})
+    rows_apart(officer, fields)
+    screenshots(officer, "officer: certificate valid, narrow")
+    officer.set_viewport_size({"width": 1280, "height": 900})
 
     # ... and by the QR code printed on the PDF, which opens the same page.
     certificate = Certificate.objects.get(holder__email=STAFF[0]["email"])
     assert certificate.display_code == code
     decoded = qr_decode(pdf)
     assert decoded == [f"{settings.SITE_URL}/{language}/verify/{certificate.code}/"]
-    manager.goto(urlsplit(decoded[0]).path)  # the same address on the test server
-    expect(manager.get_by_role("heading", level=1)).to_contain_text(code)
-    expect(manager.get_by_role("status")).to_contain_text(t("VALID"))
-    manager.get_by_label(t("Certificate PDF")).set_input_files(pdf)
-    expect(manager.locator("#pdf-check-result")).to_have_text(
+    officer.goto(urlsplit(decoded[0]).path)  # the same address on the test server
+    expect(officer.get_by_role("heading", level=1)).to_contain_text(code)
+    expect(officer.get_by_role("status")).to_contain_text(t("VALID"))
+    officer.get_by_label(t("Certificate PDF")).set_input_files(pdf)
+    expect(officer.locator("#pdf-check-result")).to_have_text(
         t("The file matches: it is exactly the PDF we issued for this certificate.")
     )
-    screenshots(manager, "certificate valid from its qr code")
+    screenshots(officer, "officer: certificate valid from its qr code")
 
     # The SPO revokes it from certificate management; verification then says so.
     manager.get_by_role("contentinfo").get_by_role("link", name=t("Verify a certificate")).click()
