@@ -4,6 +4,7 @@ translation with untranslated text is never published."""
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -17,6 +18,7 @@ from courses.models import QuizPage
 from courses.models.questions import QUESTION_TYPES
 from courses.selectors import TranslationState, source_locale, translation_statuses
 from courses.services import translation_publish_blockers
+from courses.translation_workflow import translation_untranslated_summary
 
 
 class QuestionCreateView(CreateView):
@@ -66,7 +68,11 @@ def register_localize_update_override():
         path(
             "localize/update/<int:translation_source_id>/",
             admin_views.TranslationsUpdateView.as_view(),
-        )
+        ),
+        path(
+            "localize/page/<int:page_id>/convert_to_alias/",
+            admin_views.translation_convert_to_alias,
+        ),
     ]
 
 
@@ -82,6 +88,11 @@ def register_courses_admin_urls():
             "quiz/<int:quiz_id>/translate-questions/",
             admin_views.quiz_questions_translate,
             name="quiz_questions_translate",
+        ),
+        path(
+            "translations/<int:page_id>/submit/",
+            admin_views.translation_submit_view,
+            name="translation_submit",
         ),
     ]
     return [path("courses/", include((urls, "courses_admin"), namespace="courses_admin"))]
@@ -109,6 +120,13 @@ def _guard_translation_publish(request, instance):
                 _("This translation cannot be published yet: %(reasons)s")
                 % {"reasons": " ".join(blockers)},
             )
+            texts = translation_untranslated_summary(instance=instance)
+            if texts:
+                messages.warning(
+                    request,
+                    _("Still to translate: %(texts)s")
+                    % {"texts": "; ".join(f"“{strip_tags(text)[:80]}”" for text in texts)},
+                )
             return redirect(request.get_full_path())
     elif request.method == "GET":
         source = instance.get_translation_or_none(source_locale())
