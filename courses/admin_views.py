@@ -128,7 +128,9 @@ class TranslationsUpdateView(UpdateTranslationsView):
 
     @transaction.atomic
     def form_valid(self, form):
+        synced_content = self.object.content_json
         self.object.update_from_db()
+        changed = self.object.content_json != synced_content
         enabled = list(
             self.object.translations.filter(enabled=True).select_related("source", "target_locale")
         )
@@ -137,7 +139,8 @@ class TranslationsUpdateView(UpdateTranslationsView):
             for translation in enabled:
                 apply_machine_translation(translation.id, self.request.user, translator)
         for translation in enabled:
-            translation_draft_save(translation=translation, user=self.request.user)
+            if changed:
+                translation_draft_save(translation=translation, user=self.request.user)
             with contextlib.suppress(ValidationError):
                 translation.source.update_target_view_restrictions(translation.target_locale)
         self.components.save(self.object, sources_and_translations={self.object: enabled})

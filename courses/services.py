@@ -19,7 +19,9 @@ from wagtail.models import (
 from wagtail_localize.models import Translation
 from wagtail_localize.operations import TranslationCreator
 
+from cms.rich_text import stream_raw_normalise
 from cms.services import TranslationImportError, stream_data, translation_import
+from courses.blocks import LessonStreamBlock
 from courses.models import (
     Choice,
     LessonPage,
@@ -79,7 +81,7 @@ def _lesson_fields(data: dict, *, key: str) -> dict:
         "slug": data["slug"],
         "summary": data.get("summary", "").strip(),
         "estimated_minutes": data["estimated_minutes"],
-        "body": stream_data(data["body"], key=key),
+        "body": stream_raw_normalise(LessonStreamBlock(), stream_data(data["body"], key=key)),
     }
 
 

@@ -168,3 +168,33 @@ def test_the_translation_editor_keeps_alias_conversion_for_a_moderator(client, m
     html = client.get(f"/admin/pages/{french_lesson.pk}/edit/").content.decode()
 
     assert "convert_to_alias" in html
+
+
+def test_saving_a_lesson_with_unchanged_text_keeps_its_translation_up_to_date(french, moderator):
+    """The admin's rich text editor rewrites what it loads (e.g. ``<strong>`` as ``<b>``);
+    stored text is already in its form, so a save changes no translatable string."""
+    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+    from wagtail.blocks import RichTextBlock, StreamValue, StructValue
+    from wagtail.rich_text import RichText
+
+    def as_the_editor_saves(block, value):
+        if isinstance(block, RichTextBlock):
+            converter = ContentstateConverter(block.features)
+            return RichText(
+                converter.to_database_format(converter.from_database_format(value.source))
+            )
+        if isinstance(value, StructValue):
+            for name, child in block.child_blocks.items():
+                value[name] = as_the_editor_saves(child, value[name])
+        return value
+
+    lesson = seeded_lesson()
+    assert any("<b>" in str(child.value) for child in lesson.body)  # the seed has bold text
+    for child in lesson.body:
+        child.value = as_the_editor_saves(child.block, child.value)
+    lesson.body = StreamValue(lesson.body.stream_block, list(lesson.body), is_lazy=False)
+    lesson.save_revision(user=moderator).publish()
+    TranslationSource.update_or_create_from_instance(lesson)  # "Sync translations"
+
+    status = translation_statuses([lesson], locales=[french])[0]
+    assert (status.state, status.untranslated) == (TranslationState.UP_TO_DATE, 0)
