@@ -147,3 +147,35 @@ def _guard_translation_publish(request, instance):
 # Runs before wagtail-localize's own hook, which turns these views into its editor.
 hooks.register("before_edit_page", _guard_translation_publish, order=-10)
 hooks.register("before_edit_snippet", _guard_translation_publish, order=-10)
+
+
+@hooks.register("construct_translated_pages_to_cascade_actions")
+def cascade_to_translations(pages: list[Page], action: str):
+    """Unpublishing or deleting a source-language page does the same to its translations
+    (and aliases), so none is left live without its source."""
+    if action not in ("unpublish", "delete"):
+        return None
+    source = source_locale()
+    cascaded = {}
+    for page in pages:
+        if page.locale_id != source.pk:
+            continue
+        translations = Page.objects.translation_of(page, inclusive=False)
+        if action == "unpublish":
+            translations = translations.live()
+        cascaded[page] = list(translations)
+    return cascaded
+
+
+@hooks.register("after_delete_snippet")
+def delete_question_translations(request, instances):
+    """Deleting a source-language question deletes its translations with it."""
+    from courses.models import Question
+
+    source = source_locale()
+    for instance in instances:
+        if isinstance(instance, Question) and instance.locale_id == source.pk:
+            for translation in Question.objects.filter(
+                translation_key=instance.translation_key
+            ).exclude(locale_id=source.pk):
+                translation.delete()
