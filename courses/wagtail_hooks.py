@@ -5,18 +5,27 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
-from wagtail.models import Page
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page, TranslatableMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
+from wagtail_localize.models import TranslationSource
 
 from courses import admin_views
 from courses.models import QuizPage
 from courses.models.questions import QUESTION_TYPES
-from courses.selectors import TranslationState, source_locale, translation_statuses
+from courses.selectors import (
+    TranslationState,
+    live_translation_problems,
+    source_locale,
+    translation_statuses,
+)
 from courses.services import translation_publish_blockers
 from courses.translation_workflow import translation_untranslated_summary
 
@@ -112,6 +121,8 @@ def register_translation_report_menu_item():
 def _guard_translation_publish(request, instance):
     """Refuse to publish a translation that still has untranslated text, and say why; on other
     visits, say when the source has changed since the translation was last synced."""
+    if not isinstance(instance, TranslatableMixin):
+        return None
     if request.method == "POST" and request.POST.get("action") == "publish":
         blockers = translation_publish_blockers(instance=instance, locale=instance.locale)
         if blockers:
@@ -129,19 +140,44 @@ def _guard_translation_publish(request, instance):
                 )
             return redirect(request.get_full_path())
     elif request.method == "GET":
-        source = instance.get_translation_or_none(source_locale())
-        if source is not None and source.pk != instance.pk:
-            source = source.specific if isinstance(source, Page) else source
-            status = translation_statuses([source], locales=[instance.locale])[0]
-            if status.state == TranslationState.OUTDATED:
-                messages.warning(
-                    request,
-                    _(
-                        "The source has changed since this translation was last synced. Sync "
-                        "the translations from the source to see what changed."
-                    ),
-                )
+        _warn_when_out_of_date(request, instance)
     return None
+
+
+def _sync_url(source_object, request) -> str | None:
+    translation_source = TranslationSource.objects.get_for_instance_or_none(source_object)
+    if translation_source is None:
+        return None
+    url = reverse("wagtail_localize:update_translations", args=[translation_source.pk])
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"
+
+
+def _warn_when_out_of_date(request, instance):
+    """On a source page, or one of its translations, say which translations the source has
+    changed since, with a button to sync them."""
+    source = instance.get_translation_or_none(source_locale())
+    if source is None:
+        return
+    source = source.specific if isinstance(source, Page) else source
+    locales = None if source.pk == instance.pk else [instance.locale]
+    outdated = [
+        status
+        for status in translation_statuses([source], locales=locales)
+        if status.state == TranslationState.OUTDATED
+    ]
+    if not outdated:
+        return
+    url = _sync_url(source, request)
+    buttons = [admin_messages.button(url, _("Sync translated pages"))] if url else []
+    admin_messages.warning(
+        request,
+        _(
+            "The source has changed since these translations were last synced: "
+            "%(languages)s. Sync them so the new text can be translated."
+        )
+        % {"languages": ", ".join(status.locale.get_display_name() for status in outdated)},
+        buttons=buttons,
+    )
 
 
 # Runs before wagtail-localize's own hook, which turns these views into its editor.
@@ -179,3 +215,35 @@ def delete_question_translations(request, instances):
                 translation_key=instance.translation_key
             ).exclude(locale_id=source.pk):
                 translation.delete()
+
+
+class OutdatedTranslationsPanel(Component):
+    """The dashboard's list of source pages changed since their translations were synced,
+    each with a link to sync them."""
+
+    name = "outdated_translations"
+    order = 150
+    template_name = "courses/admin/outdated_translations_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        rows = []
+        for status in live_translation_problems():
+            if status.state != TranslationState.OUTDATED or not isinstance(status.source, Page):
+                continue
+            rows.append(
+                {
+                    "status": status,
+                    "edit_url": reverse("wagtailadmin_pages:edit", args=[status.source.pk]),
+                    "sync_url": _sync_url(status.source, self.request),
+                }
+            )
+        return {"rows": rows}
+
+
+@hooks.register("construct_homepage_panels")
+def add_outdated_translations_panel(request, panels):
+    if request.user.has_perm("wagtail_localize.submit_translation"):
+        panels.append(OutdatedTranslationsPanel(request))

@@ -198,3 +198,20 @@ def test_saving_a_lesson_with_unchanged_text_keeps_its_translation_up_to_date(fr
 
     status = translation_statuses([lesson], locales=[french])[0]
     assert (status.state, status.untranslated) == (TranslationState.UP_TO_DATE, 0)
+
+
+def test_source_page_and_dashboard_link_an_out_of_date_translation_to_the_sync(client, moderator):
+    lesson = seeded_lesson()
+    lesson.summary = "A changed summary."
+    lesson.save_revision(user=moderator).publish()
+    source = TranslationSource.objects.get_for_instance(lesson)
+    client.force_login(moderator)
+
+    editor_html = client.get(f"/admin/pages/{lesson.pk}/edit/").content.decode()
+    dashboard_html = client.get("/admin/").content.decode()
+
+    sync_url = f"/admin/localize/update/{source.pk}/"
+    assert "since these translations were last synced: Français" in editor_html
+    assert sync_url in editor_html
+    assert "Translations out of date" in dashboard_html
+    assert sync_url in dashboard_html
