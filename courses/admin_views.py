@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -93,6 +94,43 @@ class TranslationStatusReportView(WagtailAdminTemplateMixin, TemplateView):
                 + [str(language["label"]) for language in row["languages"]]
             )
         return response
+
+
+class QuestionTypesView(WagtailAdminTemplateMixin, TemplateView):
+    """The question bank's entry: each type of question, how many there are, and links to
+    list them or add one."""
+
+    template_name = "courses/admin/question_types.html"
+    page_title = gettext_lazy("Questions")
+    header_icon = "help"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("wagtailadmin.access_admin"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from django.db.models import Count
+
+        from courses.models.questions import QUESTION_TYPES, Question
+
+        counts = dict(
+            Question.objects.non_polymorphic()
+            .values_list("polymorphic_ctype__model")
+            .annotate(count=Count("pk"))
+        )
+        context = super().get_context_data(**kwargs)
+        context["types"] = [
+            {
+                "label": model._meta.verbose_name,
+                "plural": model._meta.verbose_name_plural,
+                "count": counts.get(model._meta.model_name, 0),
+                "list_url": reverse(model.snippet_viewset.get_url_name("list")),
+                "add_url": reverse(model.snippet_viewset.get_url_name("add")),
+            }
+            for model in QUESTION_TYPES
+        ]
+        return context
 
 
 @require_POST

@@ -12,9 +12,10 @@ from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.models import Page, TranslatableMixin
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 from wagtail_localize.models import TranslationSource
 
 from courses import admin_views
@@ -31,7 +32,8 @@ from courses.translation_workflow import translation_untranslated_summary
 
 
 class QuestionCreateView(CreateView):
-    """Adding a question from a quiz's bank panel starts with that quiz chosen."""
+    """Adding a question from a quiz's bank panel starts with that quiz chosen; saving it
+    returns to the quiz."""
 
     def get_initial_form_instance(self):
         instance = super().get_initial_form_instance() or self.model()
@@ -41,6 +43,26 @@ class QuestionCreateView(CreateView):
             instance.locale_id = quiz.locale_id
         return instance
 
+    def get_success_url(self):
+        return _quiz_edit_url(self.object) or super().get_success_url()
+
+
+class QuestionEditView(EditView):
+    """Publishing a question returns to its quiz."""
+
+    def get_success_url(self):
+        return _quiz_edit_url(self.object) or super().get_success_url()
+
+
+def _quiz_edit_url(question) -> str | None:
+    if question is None or not question.quiz_id:
+        return None
+    return reverse("wagtailadmin_pages:edit", args=[question.quiz_id]) + "#tab-content"
+
+
+def _language(question) -> str:
+    return question.locale.get_display_name()
+
 
 def _question_viewset(question_model):
     return type(
@@ -49,24 +71,38 @@ def _question_viewset(question_model):
         {
             "model": question_model,
             "add_view_class": QuestionCreateView,
-            "list_display": ["__str__", "quiz", "points", "live"],
-            "list_filter": ["quiz"],
+            "edit_view_class": QuestionEditView,
+            "list_display": [
+                "__str__",
+                "quiz",
+                "points",
+                LiveStatusTagColumn(),
+                Column("locale", label=gettext_lazy("Language"), accessor=_language),
+            ],
+            "list_filter": ["quiz", "locale"],
             "search_fields": ["prompt"],
             "ordering": ["quiz", "sort_order"],
             "icon": "help",
+            "add_to_admin_menu": False,
         },
     )
 
 
-class QuestionViewSetGroup(SnippetViewSetGroup):
-    items = [_question_viewset(model) for model in QUESTION_TYPES]
-    menu_label = gettext_lazy("Quiz questions")
-    menu_icon = "help"
-    menu_name = "quiz-questions"
-    menu_order = 250
+QUESTION_VIEWSETS = [_question_viewset(model) for model in QUESTION_TYPES]
+for _viewset in QUESTION_VIEWSETS:
+    register_snippet(_viewset)
 
 
-register_snippet(QuestionViewSetGroup)
+@hooks.register("register_admin_menu_item")
+def register_questions_menu_item():
+    """One "Questions" entry; its page lets the author choose the type of question."""
+    return MenuItem(
+        gettext_lazy("Questions"),
+        reverse("courses_admin:question_types"),
+        name="questions",
+        icon_name="help",
+        order=250,
+    )
 
 
 @hooks.register("register_admin_urls", order=-10)
@@ -98,6 +134,7 @@ def register_courses_admin_urls():
             admin_views.quiz_questions_translate,
             name="quiz_questions_translate",
         ),
+        path("questions/", admin_views.QuestionTypesView.as_view(), name="question_types"),
         path(
             "translations/<int:page_id>/submit/",
             admin_views.translation_submit_view,
