@@ -4,9 +4,10 @@ import contextlib
 import csv
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -22,7 +23,7 @@ from wagtail_localize.views.convert import convert_to_alias
 from wagtail_localize.views.edit_translation import apply_machine_translation
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
-from courses.models import QuizPage
+from courses.models import Question, QuizPage
 from courses.selectors import TranslationState, module_translation_reports, source_locale
 from courses.services import quiz_questions_translation_create
 from courses.translation_workflow import (
@@ -210,13 +211,18 @@ def translation_convert_to_alias(request, page_id: int):
 
 
 @require_POST
-def translation_submit_view(request, page_id: int):
-    """Submit a translated page for moderation, or say what is left to translate."""
-    page = get_object_or_404(Page, pk=page_id).specific
+def translation_submit_view(request, content_type_id: int, object_id: str):
+    """Submit a translated page or question for moderation, or say what is left to
+    translate."""
+    model = get_object_or_404(ContentType, pk=content_type_id).model_class()
+    if model is None or not (issubclass(model, Page) or issubclass(model, Question)):
+        raise Http404
+    instance = get_object_or_404(model, pk=object_id)
+    edit_url = AdminURLFinder(request.user).get_edit_url(instance) or reverse("wagtailadmin_home")
     try:
-        translation_submit(page=page, user=request.user)
+        translation_submit(instance=instance, user=request.user)
     except ValidationError as error:
-        texts = translation_untranslated_summary(instance=page)
+        texts = translation_untranslated_summary(instance=instance)
         messages.error(
             request,
             _("This translation cannot be submitted yet: %(reasons)s")
@@ -230,8 +236,6 @@ def translation_submit_view(request, page_id: int):
             )
     else:
         messages.success(
-            request,
-            _("“%(page)s” was submitted for moderation.")
-            % {"page": page.get_admin_display_title()},
+            request, _("“%(object)s” was submitted for moderation.") % {"object": instance}
         )
-    return redirect("wagtailadmin_pages:edit", page.pk)
+    return redirect(edit_url)

@@ -15,6 +15,8 @@ from wagtail.models import (
     GroupPagePermission,
     Locale,
     Page,
+    WorkflowContentType,
+    WorkflowPage,
 )
 from wagtail_localize.models import Translation
 from wagtail_localize.operations import TranslationCreator
@@ -352,14 +354,15 @@ def editorial_groups_ensure() -> dict[str, Group]:
     organization or certificate data. Idempotent."""
     question_models = [ContentType.objects.get_for_model(m) for m in QUESTION_TYPES]
     authoring = [("wagtailadmin", "access_admin"), ("wagtail_localize", "submit_translation")]
+    publishing = []
     for content_type in question_models:
         model = content_type.model
         authoring += [
             ("courses", f"add_{model}"),
             ("courses", f"change_{model}"),
             ("courses", f"delete_{model}"),
-            ("courses", f"publish_{model}"),
         ]
+        publishing.append(("courses", f"publish_{model}"))
     groups = {}
     root = Page.get_first_root_node()
     collection = Collection.get_first_root_node()
@@ -370,6 +373,11 @@ def editorial_groups_ensure() -> dict[str, Group]:
     for name in (CONTENT_EDITORS, MODERATORS):
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.add(*_permissions(authoring))
+        # Questions are graded: like pages, editors submit them and moderators publish them.
+        if name == MODERATORS:
+            group.permissions.add(*_permissions(publishing))
+        else:
+            group.permissions.remove(*_permissions(publishing))
         # A flushed database (between transactional tests) has no page tree yet.
         for codename in page_perms[name] if root is not None else []:
             GroupPagePermission.objects.get_or_create(
@@ -391,4 +399,20 @@ def editorial_groups_ensure() -> dict[str, Group]:
                         group=group, collection=collection, permission=permission
                     )
         groups[name] = group
+    _question_workflow_ensure(question_models, root)
     return groups
+
+
+def _question_workflow_ensure(question_models, root) -> None:
+    """Questions go through the workflow that pages do (that of the page tree's root)."""
+    workflow_page = (
+        WorkflowPage.objects.filter(page=root, workflow__active=True).select_related("workflow")
+        if root is not None
+        else WorkflowPage.objects.none()
+    ).first()
+    if workflow_page is None:
+        return
+    for content_type in question_models:
+        WorkflowContentType.objects.get_or_create(
+            content_type=content_type, defaults={"workflow": workflow_page.workflow}
+        )

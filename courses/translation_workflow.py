@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Page, RevisionMixin
+from wagtail.snippets.permissions import get_permission_name
 from wagtail_localize.fields import copy_synchronised_fields
 from wagtail_localize.models import StringSegment, StringTranslation, Translation
 from wagtail_localize.segments.ingest import ingest_segments
@@ -80,32 +81,34 @@ def translation_draft_save(*, translation: Translation, user=None):
 
 
 @transaction.atomic
-def translation_submit(*, page: Page, user) -> None:
-    """Submit the translated ``page`` for moderation: save its translation as a draft and
-    start the page's workflow, as "Submit for moderation" does for any page.
+def translation_submit(*, instance, user) -> None:
+    """Submit the translated page or question ``instance`` for moderation: save its
+    translation as a draft and start its workflow, as "Submit for moderation" does.
 
-    Raises PermissionDenied when the user cannot edit the page, and ValidationError when text
-    is still untranslated (listing it), when the page has no workflow, or when it is already
-    in moderation.
+    Raises PermissionDenied when the user cannot edit it, and ValidationError when text is
+    still untranslated, when no workflow applies, or when it is already in moderation.
     """
-    page = page.specific
-    permissions = page.permissions_for_user(user)
-    if not permissions.can_edit():
+    if isinstance(instance, Page):
+        instance = instance.specific
+        allowed = instance.permissions_for_user(user).can_edit()
+    else:
+        allowed = user.has_perm(get_permission_name("change", type(instance)))
+    if not allowed:
         raise PermissionDenied
-    translation = translation_of(page)
+    translation = translation_of(instance)
     if translation is None:
-        raise ValidationError(_("This page is not a translation."))
-    blockers = translation_publish_blockers(instance=page, locale=page.locale)
+        raise ValidationError(_("This is not a translation."))
+    blockers = translation_publish_blockers(instance=instance, locale=instance.locale)
     if blockers:
         raise ValidationError(blockers)
-    workflow = page.get_workflow()
+    workflow = instance.get_workflow()
     if workflow is None:
-        raise ValidationError(_("No moderation workflow applies to this page."))
-    if page.workflow_in_progress:
-        raise ValidationError(_("This page is already awaiting moderation."))
+        raise ValidationError(_("No moderation workflow applies here."))
+    if instance.workflow_in_progress:
+        raise ValidationError(_("This is already awaiting moderation."))
     translation_draft_save(translation=translation, user=user)
-    page.refresh_from_db()
-    workflow.start(page, user)
+    instance.refresh_from_db()
+    workflow.start(instance, user)
 
 
 def translation_untranslated_summary(*, instance) -> list[str]:

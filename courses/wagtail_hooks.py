@@ -136,7 +136,7 @@ def register_courses_admin_urls():
         ),
         path("questions/", admin_views.QuestionTypesView.as_view(), name="question_types"),
         path(
-            "translations/<int:page_id>/submit/",
+            "translations/<int:content_type_id>/<str:object_id>/submit/",
             admin_views.translation_submit_view,
             name="translation_submit",
         ),

@@ -42,9 +42,9 @@ def test_question_listing_shows_a_status_tag_and_the_language(client, editor):
     assert "Français" in html and "English" in html
 
 
-def test_saving_a_question_returns_to_its_quiz(client, editor):
+def test_saving_a_question_returns_to_its_quiz(client, django_user_model):
     quiz = english_quiz()
-    client.force_login(editor)
+    client.force_login(django_user_model.objects.get(email="moderator@example.com"))
 
     response = client.post(
         "/admin/snippets/courses/singlechoicequestion/add/?locale=en",

@@ -2,6 +2,7 @@
 only, and alias conversion is for those who may publish."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Locale, WorkflowState
 from wagtail_localize.models import StringTranslation, TranslationSource
 
@@ -103,6 +104,11 @@ def translate_everything(source, locale):
         )
 
 
+def submit_url_of(instance) -> str:
+    content_type = ContentType.objects.get_for_model(instance)
+    return f"/admin/courses/translations/{content_type.pk}/{instance.pk}/submit/"
+
+
 def test_editor_submits_a_translation_and_the_moderator_approval_publishes_it(
     client, editor, moderator, french, django_capture_on_commit_callbacks
 ):
@@ -112,9 +118,10 @@ def test_editor_submits_a_translation_and_the_moderator_approval_publishes_it(
     french_lesson = lesson.get_translation(french).specific
     client.force_login(editor)
 
-    refused = client.post(f"/admin/courses/translations/{french_lesson.pk}/submit/", follow=True)
+    submit_url = submit_url_of(french_lesson)
+    refused = client.post(submit_url, follow=True)
     translate_everything(source, french)
-    client.post(f"/admin/courses/translations/{french_lesson.pk}/submit/")
+    client.post(submit_url)
 
     assert "cannot be submitted yet" in refused.content.decode()
     state = WorkflowState.objects.get(
