@@ -23,6 +23,7 @@ from wagtail_localize.views.convert import convert_to_alias
 from wagtail_localize.views.edit_translation import apply_machine_translation
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
+from cms.admin_views import TitledAdminViewMixin
 from courses.models import Question, QuizPage
 from courses.selectors import TranslationState, module_translation_reports, source_locale
 from courses.services import quiz_questions_translation_create
@@ -33,7 +34,7 @@ from courses.translation_workflow import (
 )
 
 
-class TranslationStatusReportView(WagtailAdminTemplateMixin, TemplateView):
+class TranslationStatusReportView(TitledAdminViewMixin, WagtailAdminTemplateMixin, TemplateView):
     """Every module with the translation status of its pages and questions per language."""
 
     template_name = "courses/admin/translation_status_report.html"
@@ -64,7 +65,14 @@ class TranslationStatusReportView(WagtailAdminTemplateMixin, TemplateView):
                             "locale": locale,
                             "state": report.state(locale),
                             "label": TranslationState.LABELS[report.state(locale)],
-                            "problems": [s for s in report.for_locale(locale) if not s.ok],
+                            "problems": [
+                                {
+                                    "status": status,
+                                    "url": finder.get_edit_url(status.target or status.source),
+                                }
+                                for status in report.for_locale(locale)
+                                if not status.ok
+                            ],
                         }
                         for locale in locales
                     ],
@@ -97,7 +105,7 @@ class TranslationStatusReportView(WagtailAdminTemplateMixin, TemplateView):
         return response
 
 
-class QuestionTypesView(WagtailAdminTemplateMixin, TemplateView):
+class QuestionTypesView(TitledAdminViewMixin, WagtailAdminTemplateMixin, TemplateView):
     """The question bank's entry: each type of question, how many there are, and links to
     list them or add one."""
 
