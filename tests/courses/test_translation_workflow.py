@@ -222,3 +222,19 @@ def test_source_page_and_dashboard_link_an_out_of_date_translation_to_the_sync(c
     assert sync_url in editor_html
     assert "Translations out of date" in dashboard_html
     assert sync_url in dashboard_html
+
+
+def test_a_question_translation_in_moderation_opens_without_an_error(client, editor, french):
+    from courses.models import Question
+
+    french_question = Question.objects.filter(locale=french, live=True).first()
+    source = TranslationSource.objects.get(object_id=french_question.translation_key)
+    translate_everything(source, french)
+    client.force_login(editor)
+
+    response = client.post(submit_url_of(french_question), follow=True)
+
+    french_question.refresh_from_db()
+    assert response.status_code == 200
+    assert french_question.workflow_in_progress
+    assert "awaiting moderation" in response.content.decode()
