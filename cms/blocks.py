@@ -20,6 +20,7 @@ class HeadingBlock(blocks.StructBlock):
     )
 
     class Meta:
+        description = _("A section heading that appears in the page outline.")
         icon = "title"
         label = _("Heading")
         template = "blocks/heading_block.html"
@@ -38,6 +39,9 @@ class ImageBlock(blocks.StructBlock):
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
 
     class Meta:
+        description = _(
+            "A picture with alternative text for screen readers and an optional caption."
+        )
         icon = "image"
         label = _("Image")
         template = "blocks/image_block.html"
@@ -60,6 +64,7 @@ class CalloutBlock(blocks.StructBlock):
     body = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
 
     class Meta:
+        description = _("A highlighted box for a tip, a warning or a key fact.")
         icon = "help"
         label = _("Callout")
         template = "blocks/callout_block.html"
@@ -76,6 +81,7 @@ class QuoteBlock(blocks.StructBlock):
     source = blocks.CharBlock(label=_("Source"), required=False, max_length=250)
 
     class Meta:
+        description = _("A quotation with the name of the person quoted.")
         icon = "openquote"
         label = _("Quote")
         template = "blocks/quote_block.html"
@@ -99,6 +105,7 @@ class VideoBlock(blocks.StructBlock):
     transcript = blocks.RichTextBlock(label=_("Transcript"), features=RICH_TEXT_FEATURES)
 
     class Meta:
+        description = _("An embedded video with its transcript.")
         icon = "media"
         label = _("Video")
         template = "blocks/video_block.html"
@@ -123,6 +130,7 @@ class DocumentBlock(blocks.StructBlock):
     description = blocks.TextBlock(label=_("Description"), required=False)
 
     class Meta:
+        description = _("A file to download, with what it is for.")
         icon = "doc-full"
         label = _("Downloadable document")
         template = "blocks/document_block.html"
@@ -144,6 +152,7 @@ class AccordionBlock(blocks.StructBlock):
     items = blocks.ListBlock(AccordionItemBlock(), label=_("Questions"), min_num=1)
 
     class Meta:
+        description = _("Questions or details that readers open one at a time.")
         icon = "list-ul"
         label = _("Accordion / FAQ")
         template = "blocks/accordion_block.html"
@@ -166,6 +175,7 @@ class BaseStreamBlock(blocks.StreamBlock):
         icon="pilcrow",
         template="blocks/paragraph_block.html",
         preview_value="<p>Newcomers stay where they feel welcome.</p>",
+        description=_("Paragraphs of text, with bold, italic, lists and links."),
     )
     image = ImageBlock()
     callout = CalloutBlock()

@@ -17,6 +17,9 @@ class ScenarioBlock(blocks.StructBlock):
     expert_answer = blocks.RichTextBlock(label=_("Expert answer"), features=RICH_TEXT_FEATURES)
 
     class Meta:
+        description = _(
+            "A workplace situation, a question to reflect on, and an expert answer readers reveal."
+        )
         icon = "group"
         label = _("Scenario")
         template = "blocks/scenario_block.html"
@@ -33,9 +36,12 @@ class ChecklistBlock(blocks.StructBlock):
 
     title = blocks.CharBlock(label=_("Title"), max_length=200)
     intro = blocks.TextBlock(label=_("Introduction"), required=False)
-    items = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("Items"), min_num=1)
+    items = blocks.ListBlock(
+        blocks.CharBlock(label=_("Item"), max_length=300), label=_("Items"), min_num=1
+    )
 
     class Meta:
+        description = _("Actions to take, which readers can tick and print.")
         icon = "tasks"
         label = _("Printable checklist")
         template = "blocks/checklist_block.html"
@@ -48,9 +54,12 @@ class ChecklistBlock(blocks.StructBlock):
 
 class KeyTakeawaysBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=200)
-    items = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("Items"), min_num=1)
+    items = blocks.ListBlock(
+        blocks.CharBlock(label=_("Item"), max_length=300), label=_("Items"), min_num=1
+    )
 
     class Meta:
+        description = _("The few points to remember, usually at the end of a lesson.")
         icon = "pick"
         label = _("Key takeaways")
         template = "blocks/key_takeaways_block.html"
@@ -74,6 +83,7 @@ class KnowledgeCheckBlock(blocks.StructBlock):
     choices = blocks.ListBlock(KnowledgeCheckChoiceBlock(), label=_("Answers"), min_num=2)
 
     class Meta:
+        description = _("An ungraded question with feedback on each answer; nothing is recorded.")
         icon = "help"
         label = _("Knowledge check (ungraded)")
         template = "blocks/knowledge_check_block.html"

@@ -26,12 +26,30 @@ class QuestionBankPanel(Panel):
             if not quiz.pk:
                 return context
             questions = list(Question.objects.filter(quiz=quiz).order_by("sort_order", "pk"))
+            other_locales = list(Locale.objects.exclude(pk=quiz.locale_id))
+            by_question = {}
+            for status in translation_statuses(
+                list(Question.objects.non_polymorphic().filter(quiz=quiz)), locales=other_locales
+            ):
+                by_question.setdefault(status.source.pk, []).append(
+                    {
+                        "locale": status.locale,
+                        "label": status.label,
+                        "ok": status.ok,
+                        "edit_url": reverse(
+                            question_edit_url_name(status.target), args=[status.target.pk]
+                        )
+                        if status.target is not None
+                        else None,
+                    }
+                )
             context["questions"] = [
                 {
                     "question": question,
                     "edit_url": reverse(
                         question.snippet_viewset.get_url_name("edit"), args=[question.pk]
                     ),
+                    "translations": by_question.get(question.pk, []),
                 }
                 for question in questions
             ]
@@ -43,10 +61,9 @@ class QuestionBankPanel(Panel):
                 }
                 for model in QUESTION_TYPES
             ]
-            other_locales = Locale.objects.exclude(pk=quiz.locale_id)
             statuses = translation_statuses(
                 list(Question.objects.non_polymorphic().filter(quiz=quiz)),
-                locales=list(other_locales),
+                locales=other_locales,
             )
             context["translations"] = [
                 {
@@ -65,3 +82,11 @@ class QuestionBankPanel(Panel):
             ]
             context["heading"] = _("Question bank")
             return context
+
+
+def question_edit_url_name(question) -> str:
+    """The admin edit URL name of ``question``'s own type (it may be a base-class row)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    model = ContentType.objects.get_for_id(question.polymorphic_ctype_id).model_class()
+    return model.snippet_viewset.get_url_name("edit")

@@ -273,7 +273,9 @@ def _state(obj, source, target, untranslated: int, *, changed: bool = False) -> 
         return TranslationState.DRAFT
     synced = source.last_updated_at if source is not None else _published_at(obj)
     target_published = _published_at(target)
-    if synced and target_published and target_published < synced:
+    # A sync that brought no change leaves no draft behind: nothing is waiting then.
+    waiting = getattr(target, "has_unpublished_changes", True)
+    if synced and target_published and target_published < synced and waiting:
         return TranslationState.UNPUBLISHED_CHANGES
     return TranslationState.UP_TO_DATE
 

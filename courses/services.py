@@ -16,11 +16,15 @@ from wagtail.models import (
     GroupPagePermission,
     Locale,
     Page,
+    WorkflowContentType,
+    WorkflowPage,
 )
 from wagtail_localize.models import Translation
 from wagtail_localize.operations import TranslationCreator
 
+from cms.rich_text import stream_raw_normalise
 from cms.services import TranslationImportError, block_id, stream_data, translation_import
+from courses.blocks import LessonStreamBlock
 from courses.models import (
     Choice,
     LessonPage,
@@ -81,7 +85,10 @@ def _lesson_fields(data: dict, *, key: str, sources: dict[str, Source]) -> dict:
         "slug": data["slug"],
         "summary": data.get("summary", "").strip(),
         "estimated_minutes": data["estimated_minutes"],
-        "body": stream_data(_with_source_ids(data["body"], sources=sources), key=key),
+        "body": stream_raw_normalise(
+            LessonStreamBlock(),
+            stream_data(_with_source_ids(data["body"], sources=sources), key=key),
+        ),
     }
 
 
@@ -436,14 +443,15 @@ def editorial_groups_ensure() -> dict[str, Group]:
     organization or certificate data. Idempotent."""
     question_models = [ContentType.objects.get_for_model(m) for m in QUESTION_TYPES]
     authoring = [("wagtailadmin", "access_admin"), ("wagtail_localize", "submit_translation")]
+    publishing = []
     for content_type in question_models:
         model = content_type.model
         authoring += [
             ("courses", f"add_{model}"),
             ("courses", f"change_{model}"),
             ("courses", f"delete_{model}"),
-            ("courses", f"publish_{model}"),
         ]
+        publishing.append(("courses", f"publish_{model}"))
     groups = {}
     root = Page.get_first_root_node()
     collection = Collection.get_first_root_node()
@@ -454,6 +462,11 @@ def editorial_groups_ensure() -> dict[str, Group]:
     for name in (CONTENT_EDITORS, MODERATORS):
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.add(*_permissions(authoring))
+        # Questions are graded: like pages, editors submit them and moderators publish them.
+        if name == MODERATORS:
+            group.permissions.add(*_permissions(publishing))
+        else:
+            group.permissions.remove(*_permissions(publishing))
         # A flushed database (between transactional tests) has no page tree yet.
         for codename in page_perms[name] if root is not None else []:
             GroupPagePermission.objects.get_or_create(
@@ -475,4 +488,20 @@ def editorial_groups_ensure() -> dict[str, Group]:
                         group=group, collection=collection, permission=permission
                     )
         groups[name] = group
+    _question_workflow_ensure(question_models, root)
     return groups
+
+
+def _question_workflow_ensure(question_models, root) -> None:
+    """Questions go through the workflow that pages do (that of the page tree's root)."""
+    workflow_page = (
+        WorkflowPage.objects.filter(page=root, workflow__active=True).select_related("workflow")
+        if root is not None
+        else WorkflowPage.objects.none()
+    ).first()
+    if workflow_page is None:
+        return
+    for content_type in question_models:
+        WorkflowContentType.objects.get_or_create(
+            content_type=content_type, defaults={"workflow": workflow_page.workflow}
+        )

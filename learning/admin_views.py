@@ -14,15 +14,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.admin_views import TitledAdminViewMixin
 from courses.models import ModulePage, QuizPage
 from learning import selectors, services
 from learning.models import QuizAttempt, User
+from learning.selectors.progress import ITEM_ANALYSIS_MIN_ATTEMPTS
 from learning.services import source_locale
 
 
-class EvaluationView(WagtailAdminTemplateMixin, TemplateView):
+class EvaluationView(TitledAdminViewMixin, WagtailAdminTemplateMixin, TemplateView):
     """Per module: knowledge gain, then item analysis of its quiz, with a CSV export."""
 
     template_name = "learning/admin/evaluation.html"
@@ -50,7 +53,13 @@ class EvaluationView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        finder = AdminURLFinder(self.request.user)
         context.update(
+            min_attempts=ITEM_ANALYSIS_MIN_ATTEMPTS,
+            question_rows=[
+                {"row": row, "url": finder.get_edit_url(row.question)}
+                for row in (self.analysis.questions if self.analysis else [])
+            ],
             modules=self.modules,
             module=self.module,
             analysis=self.analysis,

@@ -5,18 +5,22 @@ hook serves them as usual, then adds the learner's progress to the context and s
 template (in ``learning/templates``) that extends the page's own.
 """
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from courses.certification import quiz_policy
-from courses.models import LessonPage, ModulePage, QuizPage
+from courses.models import LessonPage, ModulePage, Question, QuizPage
 from learning import selectors, services
 from learning.admin_views import AttemptsResetView, EvaluationView
 from learning.models import QuizAttempt
+from learning.selectors.content_records import page_learner_records, question_learner_records
 
 
 def _module_context(request, page, context):
@@ -136,4 +140,80 @@ def register_learning_log_actions(actions):
         ACCOMMODATION_ACTION,
         gettext_lazy("Time accommodation"),
         gettext_lazy("Changed a learner's time accommodation"),
+    )
+
+
+# -- Deleting and unpublishing what learners have records on ---------------------------------
+
+
+def _refusal(request, what, records, *, back_url):
+    messages.error(
+        request,
+        _(
+            "%(what)s cannot be deleted: learners have %(records)s on it (in every language). "
+            "Deleting it would destroy these records. Unpublish it instead, or archive it."
+        )
+        % {"what": what, "records": ", ".join(records.phrases())},
+    )
+    return redirect(back_url)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_pages_with_learner_records(request, page):
+    if not isinstance(page.specific, (ModulePage, LessonPage, QuizPage)):
+        return None
+    records = page_learner_records(page=page)
+    if not records:
+        return None
+    return _refusal(
+        request,
+        page.get_admin_display_title(),
+        records,
+        back_url=reverse("wagtailadmin_explore", args=[page.get_parent().pk]),
+    )
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_questions_with_attempts(request, instances):
+    questions = [instance for instance in instances if isinstance(instance, Question)]
+    if not questions:
+        return None
+    records = question_learner_records(questions=questions)
+    if not records:
+        return None
+    what = (
+        str(questions[0])
+        if len(questions) == 1
+        else ngettext("%(n)s question", "%(n)s questions", len(questions)) % {"n": len(questions)}
+    )
+    viewset = questions[0].snippet_viewset
+    return _refusal(
+        request,
+        what,
+        records,
+        back_url=reverse(viewset.get_url_name("edit"), args=[questions[0].pk]),
+    )
+
+
+@hooks.register("before_unpublish_page")
+def confirm_unpublishing_pages_with_learner_records(request, page):
+    """Unpublishing hides the page from learners who are part way through it: ask for an
+    explicit confirmation that names what they have. Their records and certificates stay."""
+    if not isinstance(page.specific, (ModulePage, LessonPage, QuizPage)):
+        return None
+    records = page_learner_records(page=page)
+    if not records:
+        return None
+    confirmed = request.method == "POST" and request.POST.get("confirm_learner_records") == "1"
+    if confirmed:
+        return None
+    return TemplateResponse(
+        request,
+        "learning/admin/confirm_unpublish.html",
+        {
+            "page": page,
+            "records": records.phrases(),
+            "not_confirmed": request.method == "POST",
+            "next": request.GET.get("next", ""),
+        },
     )

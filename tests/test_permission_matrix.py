@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import transaction
 from django.test import TestCase
@@ -28,7 +29,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Page, get_page_models
+from wagtail.models import Locale, Page, get_page_models
 from wagtail_localize.models import TranslationSource
 
 from cms.models import ContentPage, HomePage
@@ -262,6 +263,27 @@ def code(world: World) -> str:
     return world.certificate.code
 
 
+def french_lesson(world: World):
+    return world.lesson.get_translation(Locale.objects.get(language_code="fr"))
+
+
+def french_lesson_submit(world: World) -> str:
+    lesson = french_lesson(world)
+    content_type = ContentType.objects.get_for_model(lesson.specific)
+    return reverse(
+        "courses_admin:translation_submit",
+        kwargs={"content_type_id": content_type.pk, "object_id": lesson.pk},
+    )
+
+
+def first_question(model: str) -> Callable[[World], int]:
+    def build(world: World) -> int:
+        content_type = ContentType.objects.get(app_label="courses", model=model)
+        return content_type.model_class().objects.filter(locale__language_code="en").first().pk
+
+    return build
+
+
 EVERYONE_200 = (200,) * 8
 SIGNED_IN_200 = (LOGIN, *(200,) * 7)
 EDITORS_ONLY = (*(ADMIN_LOGIN,) * 6, 200, 200)
@@ -491,6 +513,19 @@ MATRIX: dict[str, Row] = {
         (*(ADMIN_LOGIN,) * 6, 302, 200)),
     "learning_attempts_reset | POST": post(route("learning_attempts_reset"),
         (*(ADMIN_LOGIN,) * 6, 302, 302)),
+    "courses_admin:question_types": Row(route("courses_admin:question_types"), EDITORS_ONLY),
+    # Submitting a translation for moderation answers with a redirect to the translation.
+    "courses_admin:translation_submit": post(french_lesson_submit, EDITORS_ONLY_REDIRECTED),
+    # Editors are sent back to the page; those who may publish are asked to confirm.
+    "admin/localize/page/<int:page_id>/convert_to_alias/": Row(
+        lambda world: f"/admin/localize/page/{french_lesson(world).pk}/convert_to_alias/",
+        (*(ADMIN_LOGIN,) * 6, 302, 200)),
+    **{
+        f"wagtailsnippets_courses_{model}:edit": Row(
+            route(f"wagtailsnippets_courses_{model}:edit", pk=first_question(model)), EDITORS_ONLY)
+        for model in ("singlechoicequestion", "multiplechoicequestion", "truefalsequestion",
+                      "orderingquestion", "matchingquestion")
+    },
     **{
         f"wagtailsnippets_courses_{model}:add": Row(
             route(f"wagtailsnippets_courses_{model}:add"), EDITORS_ONLY)

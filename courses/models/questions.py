@@ -38,6 +38,7 @@ from wagtail.models import (
     PreviewableMixin,
     RevisionMixin,
     TranslatableMixin,
+    WorkflowMixin,
 )
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -119,6 +120,7 @@ def _fraction(numerator: int, denominator: int) -> Decimal:
 
 
 class Question(
+    WorkflowMixin,
     DraftStateMixin,
     RevisionMixin,
     PreviewableMixin,

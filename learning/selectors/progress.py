@@ -224,6 +224,11 @@ class QuestionAnalysis:
         return round(100 * self.correct / self.answered, 1) if self.answered else None
 
 
+# Below this many graded attempts, percentages and discrimination indices say little: the
+# evaluation report says so instead of letting a 100 % from five attempts pass for a finding.
+ITEM_ANALYSIS_MIN_ATTEMPTS = 30
+
+
 @dataclass
 class QuizAnalysis:
     quiz: QuizPage

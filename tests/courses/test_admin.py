@@ -89,9 +89,37 @@ def test_single_choice_with_two_correct_answers_is_refused(client, editor):
     assert SingleChoiceQuestion.objects.count() == before
 
 
-def test_editor_creates_and_publishes_a_single_choice_question(client, editor):
+def test_editor_submits_a_new_question_for_moderation(client, editor):
+    quiz = QuizPage.objects.filter(locale__language_code="en").first()
+    data = choice_form(quiz, [False, True, False])
+    del data["action-publish"]
+    data["action-submit"] = "submit"
+    client.force_login(editor)
+
+    response = client.post("/admin/snippets/courses/singlechoicequestion/add/?locale=en", data)
+
+    question = SingleChoiceQuestion.objects.get(prompt="Which is right?")
+    assert response.status_code == 302
+    assert not question.live and question.quiz_id == quiz.pk
+    assert question.workflow_in_progress
+    assert [c.is_correct for c in question.choices.all()] == [False, True, False]
+
+
+def test_an_editor_cannot_publish_a_question(client, editor):
     quiz = QuizPage.objects.filter(locale__language_code="en").first()
     client.force_login(editor)
+
+    client.post(
+        "/admin/snippets/courses/singlechoicequestion/add/?locale=en",
+        choice_form(quiz, [False, True, False]),
+    )
+
+    assert not SingleChoiceQuestion.objects.filter(prompt="Which is right?", live=True).exists()
+
+
+def test_a_moderator_publishes_a_single_choice_question(client, django_user_model):
+    quiz = QuizPage.objects.filter(locale__language_code="en").first()
+    client.force_login(django_user_model.objects.get(email="moderator@example.com"))
 
     response = client.post(
         "/admin/snippets/courses/singlechoicequestion/add/?locale=en",
@@ -101,7 +129,6 @@ def test_editor_creates_and_publishes_a_single_choice_question(client, editor):
     question = SingleChoiceQuestion.objects.get(prompt="Which is right?")
     assert response.status_code == 302
     assert question.live and question.quiz_id == quiz.pk
-    assert [c.is_correct for c in question.choices.all()] == [False, True, False]
 
 
 def test_quiz_editor_lists_its_question_bank(client, editor):

@@ -417,12 +417,27 @@ def question_texts(question: dict) -> list[str]:
     return [text for text in texts if text]
 
 
-def publish_translation(page: Page, ui: AdminText, french_title: str) -> None:
-    """Publish the translation open in wagtail-localize's editor."""
-    publish = re.compile("^" + re.escape(ui.js("Publish in ").strip()))
-    page.get_by_role("button", name=publish).click()
-    expect(messages(page)).to_contain_text(french_title)
+def submit_translation(page: Page, ui: AdminText) -> None:
+    """Submit the translation open in wagtail-localize's editor for moderation."""
+    page.get_by_role("button", name=ui("Submit translation for moderation")).click()
     expect(page.locator(".messages .error")).to_have_count(0)
+    expect(
+        page.get_by_text(
+            ui("This translation is awaiting moderation. A moderator publishes it once approved."),
+            exact=False,
+        )
+    ).to_be_visible()
+
+
+def approve_all(page: Page, ui: AdminText, titles: list[str]) -> None:
+    """Approve each of ``titles`` from the dashboard's "Awaiting your review"."""
+    page.goto("/admin/")
+    review = page.get_by_role("region", name=ui("Awaiting your review"))
+    for title in titles:
+        row = review.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
+        row.get_by_role("button", name=ui("Actions")).click()
+        row.get_by_role("button", name=ui("Approve"), exact=True).click()
+        expect(row).to_have_count(0)
 
 
 # -- The journey ----------------------------------------------------------------------------
@@ -491,7 +506,8 @@ def test_editor_journey_publishes_a_bilingual_module(windows, screenshots, langu
     quiz_url = editor.url
     screenshots(editor, "quiz created")
 
-    # From the quiz's question bank, one question of each type, each published.
+    # From the quiz's question bank, one question of each type, each submitted for moderation.
+    submit = ui("Submit to %(workflow_name)s", workflow_name=workflow.name)
     for question in QUESTIONS:
         bank = editor.get_by_role("region", name=ui("Question bank"))
         bank.get_by_role("link", name=ui.model(question["model"]), exact=True).click()
@@ -500,17 +516,15 @@ def test_editor_journey_publishes_a_bilingual_module(windows, screenshots, langu
         )
         fill_question(editor, ui, question)
         screenshots(editor, f"{question['model'].__name__} filled in")
-        footer_action(editor, ui, ui("Publish"))
-        expect(messages(editor)).to_contain_text(question["prompt"])
-        editor.goto(quiz_url)
+        footer_action(editor, ui, submit)
+        expect(editor).to_have_url(re.compile(rf"/admin/pages/{quiz_id}/edit/"))  # back
     bank = editor.get_by_role("region", name=ui("Question bank"))
     for question in QUESTIONS:
         row = bank.get_by_role("row").filter(has_text=question["prompt"])
-        expect(row).to_contain_text(ui("Published"))
+        expect(row).to_contain_text(ui("Draft"))
     screenshots(editor, "question bank")
 
     # The editor submits the three pages for moderation.
-    submit = ui("Submit to %(workflow_name)s", workflow_name=workflow.name)
     for page_id, title in ((quiz_id, QUIZ["title"]), (lesson_id, LESSON["title"]),
                            (module_id, MODULE["title"])):  # fmt: skip
         editor.goto(f"/admin/pages/{page_id}/edit/")
@@ -526,14 +540,12 @@ def test_editor_journey_publishes_a_bilingual_module(windows, screenshots, langu
     for title in (MODULE["title"], LESSON["title"], QUIZ["title"]):
         expect(review.get_by_role("link", name=title, exact=True)).to_be_visible()
     screenshots(moderator, "awaiting review")
-    for title in (MODULE["title"], LESSON["title"], QUIZ["title"]):
-        row = review.get_by_role("row").filter(
-            has=moderator.get_by_role("link", name=title, exact=True)
-        )
-        row.get_by_role("button", name=ui("Actions")).click()
-        row.get_by_role("button", name=ui("Approve"), exact=True).click()
-        expect(row).to_have_count(0)
-    screenshots(moderator, "english pages approved")
+    approve_all(
+        moderator,
+        ui,
+        [MODULE["title"], LESSON["title"], QUIZ["title"], *(q["prompt"] for q in QUESTIONS)],
+    )
+    screenshots(moderator, "english pages and questions approved")
 
     # The editor translates the module and its pages into French.
     editor.goto(f"/admin/pages/{module_id}/edit/")
@@ -561,7 +573,7 @@ def test_editor_journey_publishes_a_bilingual_module(windows, screenshots, langu
         screenshots(editor, f"french {title} translated")
 
     # Then the quiz's questions: started from the English quiz's bank, translated one by one
-    # in each question's French editor, and published.
+    # in each question's French editor, and submitted for moderation.
     editor.goto(quiz_url)
     bank = editor.get_by_role("region", name=ui("Question bank"))
     bank.get_by_role(
@@ -581,23 +593,38 @@ def test_editor_journey_publishes_a_bilingual_module(windows, screenshots, langu
         toggle_status_panel(editor, ui, expanded=True)  # Wagtail remembers it open
         assert sorted(translate_segments(editor, ui)) == sorted(question_texts(question))
         screenshots(editor, f"french question {number} translated")
-        publish_translation(editor, ui, FRENCH[question["prompt"]])
+        submit_translation(editor, ui)
         editor.goto(quiz_url)
-    expect(editor.get_by_role("region", name=ui("Question bank"))).to_contain_text(
-        ui("all translated.")
-    )
     screenshots(editor, "questions translated")
 
-    # The moderator publishes the French pages.
-    moderator.goto(f"/admin/pages/{catalogues['fr'].pk}/")
-    moderator.get_by_role("link", name=FRENCH[MODULE["title"]], exact=True).click()
-    publish_translation(moderator, ui, FRENCH[MODULE["title"]])
-    screenshots(moderator, "french module published")
+    # The editor submits the French pages; converting one into an alias is refused.
+    editor.goto(f"/admin/pages/{french_module_id}/edit/")
+    submit_translation(editor, ui)
     for title in (LESSON["title"], QUIZ["title"]):
-        moderator.goto(f"/admin/pages/{french_module_id}/")
-        moderator.get_by_role("link", name=FRENCH[title], exact=True).click()
-        publish_translation(moderator, ui, FRENCH[title])
-        screenshots(moderator, f"french {title} published")
+        editor.goto(f"/admin/pages/{french_module_id}/")
+        editor.get_by_role("link", name=FRENCH[title], exact=True).click()
+        expect(editor.get_by_role("link", name=ui.js("Convert to alias page"))).to_have_count(0)
+        french_page_url = editor.url
+        submit_translation(editor, ui)
+        screenshots(editor, f"french {title} submitted")
+    editor.goto(french_page_url.replace("/edit/", "/") .replace("/pages/", "/localize/page/")
+                + "convert_to_alias/")  # fmt: skip
+    expect(messages(editor)).to_contain_text(
+        ui(
+            "Only a moderator can convert a translation into an alias of its source page: "
+            "it replaces the translated text with the source language, live at once."
+        )
+    )
+    screenshots(editor, "alias conversion refused")
+
+    # The moderator approves the French pages and questions; approving publishes them.
+    approve_all(
+        moderator,
+        ui,
+        [FRENCH[MODULE["title"]], FRENCH[LESSON["title"]], FRENCH[QUIZ["title"]],
+         *(FRENCH[q["prompt"]] for q in QUESTIONS)],
+    )  # fmt: skip
+    screenshots(moderator, "french pages and questions approved")
 
     # Visitors find the module in both catalogues, and the French module leads to its lesson.
     visitor = windows.open()
