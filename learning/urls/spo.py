@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-
 from learning.views import access_requests, assessment, dashboards, learners, organizations
 
 app_name = "spo"
