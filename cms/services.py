@@ -8,7 +8,8 @@ from collections.abc import Iterable
 import polib
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 from wagtail.models import Locale, TranslatableMixin
 from wagtail_localize.models import Translation, TranslationSource
@@ -21,6 +22,14 @@ from cms.tasks import email_send
 BLOCK_ID_NAMESPACE = uuid.UUID("9a2d3c1e-5b8f-4f7a-8e61-0c4b2f7d9e10")
 
 
+def text_render(template_name: str, context: dict) -> str:
+    """Render a plain-text template: without HTML escaping ("Smith & Sons" stays as it is).
+    Values that come from people go through validators that refuse line breaks and other
+    control characters (``cms.validators.validate_single_line``), and templates put them
+    through ``|oneline``, so they cannot add lines to a message."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def email_queue(*, to: str, language: str, template: str, context: dict) -> None:
     """Render ``<template>_subject.txt`` and ``<template>.txt`` in ``language`` and queue the
     email for when the current transaction commits. Templates also get ``language`` and
@@ -28,8 +37,8 @@ def email_queue(*, to: str, language: str, template: str, context: dict) -> None
     recipient's language, they start with ``/<language>/``)."""
     with translation.override(language):
         context = {**context, "language": language, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"{template}_subject.txt", context)
-        body = render_to_string(f"{template}.txt", context)
+        subject = text_render(f"{template}_subject.txt", context)
+        body = text_render(f"{template}.txt", context)
     subject = " ".join(subject.split())
     transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=[to]))
 

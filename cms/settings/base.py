@@ -261,6 +261,9 @@ CERTIFICATE_RETIRED_KEYS = env("CERTIFICATE_RETIRED_KEYS", default='{"keys": []}
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="60/m")
 CERTIFICATE_API_RATE = env("CERTIFICATE_API_RATE", default="60/m")
 RATELIMIT_USE_CACHE = "default"
+# Invitation emails an organization may send in 24 hours (an employer to its staff, a CSV
+# file included; an SPO to employers). A file above what is left is refused whole.
+INVITATIONS_PER_DAY = env.int("INVITATIONS_PER_DAY", default=500)
 # Expiry: reminders and recertification this many days before; a module's major change asks
 # for recertification within this many days; verification events kept this many days.
 CERTIFICATE_EXPIRY_NOTICE_DAYS = env.int("CERTIFICATE_EXPIRY_NOTICE_DAYS", default=30)
