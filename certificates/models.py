@@ -1,7 +1,7 @@
 """Issued certificates, their revocation and supersession, and the audit trail.
 
 A certificate freezes, when it is issued, a snapshot of what it attests (holder, employer,
-module, dates, score) and a signature over that snapshot. Nothing on it is ever recomputed:
+module, dates) and a signature over that snapshot. Nothing on it is ever recomputed:
 not the expiry date, not the names. Records are never deleted; revocation is a state.
 """
 
@@ -74,6 +74,9 @@ class Certificate(models.Model):
         related_name="+",
     )
     snapshot = models.JSONField(_("snapshot"))
+    # The quiz score (percent, "" for programs): private, kept out of the signed snapshot that
+    # anyone with the code can read. Certificates issued before carry it in their snapshot.
+    score = models.CharField(_("score"), max_length=6, blank=True)
     jws = models.TextField(_("signature (compact JWS)"))
     kid = models.CharField(_("signing key id"), max_length=64)
     language = models.CharField(_("language"), max_length=2)
