@@ -1,31 +1,18 @@
 """A per-address limit on verification pages and the API, against scraping and guessing.
 
-Addresses are resolved exactly as django-axes resolves them for the sign-in lockout
-(``PROXY_COUNT`` reverse proxies trusted in ``X-Forwarded-For``); IPv6 addresses are counted
-per /64, as one host usually holds a whole /64. Counts live in the default cache, which must
-be shared by every web server in production (Redis, ``CACHE_URL``).
+Addresses are resolved by ``cms.ratelimit.client_address`` (as django-axes resolves them);
+counts live in the default cache, which every web server must share in production.
 
 Settings: ``CERTIFICATE_VERIFY_RATE`` (pages, bulk included) and ``CERTIFICATE_API_RATE``,
 ``"<count>/<s|m|h|d>"``, e.g. ``"60/m"``.
 """
 
 import functools
-import ipaddress
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django_ratelimit.core import _split_rate, is_ratelimited
 
-
-def client_address(group, request) -> str:
-    address = get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or "unknown"
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
-    return str(parsed)
+from cms.ratelimit import client_address
 
 
 def rate_limit(*, group: str, rate_setting: str, respond):

@@ -154,6 +154,13 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed sign-ins one client address may make across all accounts (password spraying) before
+# it is refused for the rest of the period (learning.views.accounts); accounts stay open to
+# everyone else. "<count>/<s|m|h|d>".
+SIGN_IN_CLIENT_FAILURE_RATE = env.str("SIGN_IN_CLIENT_FAILURE_RATE", default="30/h")
+# Password-reset emails per address, and reset requests per client address.
+PASSWORD_RESET_ADDRESS_RATE = env.str("PASSWORD_RESET_ADDRESS_RATE", default="3/h")
+PASSWORD_RESET_CLIENT_RATE = env.str("PASSWORD_RESET_CLIENT_RATE", default="20/h")
 # The sign-in form's field; addresses are compared case-insensitively, as at sign-in.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "learning.auth.axes_username"

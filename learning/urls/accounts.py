@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from learning.forms import EmailAuthenticationForm, QueuedPasswordResetForm
-from learning.views import privacy
+from learning.views import accounts, privacy
 
 app_name = "accounts"
 
@@ -15,7 +15,7 @@ urlpatterns = [
     path("delete/", privacy.account_delete, name="delete"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        accounts.LoginView.as_view(
             authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
@@ -35,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        accounts.PasswordResetView.as_view(
             form_class=QueuedPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
