@@ -10,4 +10,5 @@ app_name = "certificates"
 urlpatterns = [
     path("", downloads.CertificateListView.as_view(), name="my_certificates"),
     path("<str:code>/download.<str:fmt>", downloads.certificate_download, name="download"),
+    path("<str:code>/share/", downloads.certificate_share, name="share"),
 ]

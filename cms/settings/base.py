@@ -203,8 +203,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static")
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Certificate PDFs: a private directory outside MEDIA_ROOT that no web address serves
+# (certificates.storage); only the download view reads it.
+CERTIFICATE_FILES_ROOT = env.path(
+    "CERTIFICATE_FILES_ROOT", default=BASE_DIR / "private" / "certificates"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "certificates": {"BACKEND": "certificates.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

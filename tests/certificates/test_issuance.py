@@ -365,7 +365,10 @@ def test_a_storage_failure_is_retried_then_fails_and_stores_nothing(
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("")
 
-    with override_settings(MEDIA_ROOT=not_a_directory / "media"), caplog.at_level("INFO"):
+    with (
+        override_settings(CERTIFICATE_FILES_ROOT=not_a_directory / "pdfs"),
+        caplog.at_level("INFO"),
+    ):
         result = tasks.certificate_issue.apply(kwargs={"enrolment_id": enrolment.pk})
 
     assert result.state == "FAILURE"
