@@ -34,6 +34,9 @@ def moved():
     PartnershipFactory(spo=spo, employer=cove)
     learner = member(bayview, first_name="Mira", last_name="Leblanc")
     certificate = issued(learner, seeded_module())
+    Membership.objects.filter(user=learner).update(
+        created_at=timezone.now() - datetime.timedelta(days=60)
+    )
     Enrolment.objects.filter(user=learner).update(
         created_at=timezone.now() - datetime.timedelta(days=40)
     )
