@@ -1,7 +1,7 @@
 """Issued certificates, their revocation and supersession, and the audit trail.
 
 A certificate freezes, when it is issued, a snapshot of what it attests (holder, employer,
-module, dates, score) and a signature over that snapshot. Nothing on it is ever recomputed:
+module, dates) and a signature over that snapshot. Nothing on it is ever recomputed:
 not the expiry date, not the names. Records are never deleted; revocation is a state.
 """
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.codes import code_display
+from certificates.storage import certificate_storage
 
 
 class Certificate(models.Model):
@@ -74,12 +75,18 @@ class Certificate(models.Model):
         related_name="+",
     )
     snapshot = models.JSONField(_("snapshot"))
+    # The quiz score (percent, "" for programs): private, kept out of the signed snapshot that
+    # anyone with the code can read. Certificates issued before carry it in their snapshot.
+    score = models.CharField(_("score"), max_length=6, blank=True)
     jws = models.TextField(_("signature (compact JWS)"))
     kid = models.CharField(_("signing key id"), max_length=64)
     language = models.CharField(_("language"), max_length=2)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
-    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/%m/", blank=True)
+    # Private storage, outside the media URL: served only by the download view.
+    pdf = models.FileField(
+        _("PDF"), upload_to="certificates/%Y/%m/", blank=True, storage=certificate_storage
+    )
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     # Position in the Bitstring Status List credential (Open Badges revocation).
     status_index = models.PositiveIntegerField(unique=True)
@@ -136,6 +143,32 @@ class Certificate(models.Model):
     @property
     def status(self) -> str:
         return self.status_at(timezone.now())
+
+
+class CertificateShare(models.Model):
+    """A holder's choice to let an employer they joined later see a certificate issued under
+    another employer (or none). Withdrawing keeps the record, with the moment it ended."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="shares")
+    employer = models.ForeignKey(
+        "learning.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    shared_at = models.DateTimeField(_("shared at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate share")
+        verbose_name_plural = _("certificate shares")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "employer"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="certificate_share_active_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate} → {self.employer_id}"
 
 
 class AuditEvent(models.Model):

@@ -13,14 +13,16 @@ The snapshot (signed, frozen at issuance) has these keys::
       "title_fr": "Les compétences interculturelles au travail",
       "version": 1,
       "completed_at": "2026-11-20T14:03:11Z",
-      "score": "92.50",                                        # percent, "" for programs
       "issued_at": "2026-11-20T14:03:15Z",
       "expires_at": "2028-11-20T14:03:15Z",
       "language": "fr",
       "issuer": "https://formation.example.ca"
     }
 
-Times are UTC, to the second. People see dates in Atlantic time (the site's TIME_ZONE).
+Certificates issued before the score was kept private also carry ``"score"`` (signed with the
+rest, so they still verify); the score now lives in ``Certificate.score``, never in what
+anyone with the code can read. Times are UTC, to the second. People see dates in Atlantic
+time (the site's TIME_ZONE).
 """
 
 import datetime

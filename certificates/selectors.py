@@ -3,8 +3,9 @@
 Who may download a certificate:
 
 - its holder;
-- an employer administrator, for certificates issued for their employer and for the
-  certificates of that employer's people;
+- an employer administrator, for certificates issued for their employer, and for the
+  certificates its people earned elsewhere only while they choose to share them with it (a
+  learner's records stay with the employer they were earned under);
 - SPO staff and managers, likewise for the employers in an ACTIVE partnership with their SPO.
 
 Everything else is invisible (the views answer 404). Organization scoping comes from
@@ -13,7 +14,7 @@ Everything else is invisible (the views answer 404). Organization scoping comes 
 
 from django.db.models import Q, QuerySet
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateShare
 from learning.models import Membership, Organization, Partnership
 from learning.selectors.organizations import LEARNER_ROLES, user_employers, user_spos
 
@@ -56,8 +57,29 @@ def downloadable_certificates(*, user) -> QuerySet[Certificate]:
     people = Membership.objects.filter(organization__in=employers, role__in=LEARNER_ROLES).values(
         "user_id"
     )
-    return Certificate.objects.filter(
-        Q(holder=user) | Q(employer__in=employers) | Q(holder__in=people)
+    shared = CertificateShare.objects.filter(
+        employer__in=employers, withdrawn_at__isnull=True, certificate__holder__in=people
+    ).values("certificate_id")
+    return Certificate.objects.filter(Q(holder=user) | Q(employer__in=employers) | Q(pk__in=shared))
+
+
+def shareable_employers(*, user) -> list[Organization]:
+    """The employers ``user`` belongs to as a learner or administrator, in name order."""
+    return list(
+        Organization.objects.filter(
+            kind=Organization.Kind.EMPLOYER,
+            memberships__user=user,
+            memberships__role__in=LEARNER_ROLES,
+        ).order_by("legal_name", "pk")
+    )
+
+
+def active_shares(*, user) -> set[tuple[int, int]]:
+    """``(certificate id, employer id)`` of the holder's certificates shared now."""
+    return set(
+        CertificateShare.objects.filter(
+            certificate__holder=user, withdrawn_at__isnull=True
+        ).values_list("certificate_id", "employer_id")
     )
 
 

@@ -175,7 +175,6 @@ def _issue(
             "title_fr": titles["fr"],
             "version": version,
             "completed_at": format_time(completed_at),
-            "score": score,
             "issued_at": format_time(issued_at),
             "expires_at": format_time(expiry_for(issued_at, validity_months)),
             "language": language,
@@ -191,6 +190,7 @@ def _issue(
             module=page if kind == Certificate.Kind.MODULE else None,
             program=page if kind == Certificate.Kind.PROGRAM else None,
             snapshot=snapshot,
+            score=score,
             jws=signing.sign(
                 snapshot, header={pdf_signature.JWS_HEADER: pdf_signature.JWS_HEADER_VALUE}
             ),

@@ -20,4 +20,5 @@ urlpatterns = [
         name="enrolment_status",
     ),
     path("<str:code>/download.<str:fmt>", downloads.certificate_download, name="download"),
+    path("<str:code>/share/", downloads.certificate_share, name="share"),
 ]

@@ -9,8 +9,9 @@ from email.utils import formataddr, parseaddr
 import polib
 from django.conf import settings
 from django.db import transaction
+from django.template import Context
 from django.template.defaultfilters import urlize
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
@@ -60,6 +61,14 @@ def email_html(*, subject: str, text: str, language: str) -> str:
         )
 
 
+def text_render(template_name: str, context: dict) -> str:
+    """Render a plain-text template: without HTML escaping ("Smith & Sons" stays as it is).
+    Values that come from people go through validators that refuse line breaks and other
+    control characters (``cms.validators.validate_single_line``), and templates put them
+    through ``|oneline``, so they cannot add lines to a message."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def email_queue(*, to: str, language: str, template: str, context: dict) -> None:
     """Render ``<template>_subject.txt`` and ``<template>.txt`` in ``language`` and queue the
     email, with its HTML part (``email_html``) and the sender named in ``language``, for when
@@ -68,8 +77,8 @@ def email_queue(*, to: str, language: str, template: str, context: dict) -> None
     start with ``/<language>/``)."""
     with translation.override(language):
         context = {**context, "language": language, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"{template}_subject.txt", context)
-        body = render_to_string(f"{template}.txt", context)
+        subject = text_render(f"{template}_subject.txt", context)
+        body = text_render(f"{template}.txt", context)
     subject = " ".join(subject.split())
     email_send_on_commit(to=to, language=language, subject=subject, body=body)
 

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cms.services import email_send_on_commit
+from cms.validators import validate_single_line
 from courses.models import ModulePage, ProgramPage
 from learning.models import AccessRequest, Organization, Province, User
 from learning.models.organizations import LANGUAGE_CHOICES
@@ -78,6 +79,7 @@ class EmployerInviteForm(forms.Form):
     employer_name = forms.CharField(
         label=_("Employer name"),
         max_length=200,
+        validators=[validate_single_line],
         help_text=_("As you know it; they confirm the legal name when they accept."),
     )
     language = _language_field(
@@ -92,8 +94,12 @@ class StaffInviteForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, required=False, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[validate_single_line]
+    )
     language = _language_field(_("Language of the invitation email"))
 
 
@@ -136,11 +142,13 @@ class AccountCreateForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=150,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=150,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     password1 = forms.CharField(

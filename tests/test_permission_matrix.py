@@ -42,6 +42,7 @@ from learning.services.reminders import unsubscribe_token
 from tests.certificates.completions import issued, seeded_modules
 from tests.factories.learning import (
     EmployerFactory,
+    MembershipFactory,
     PartnershipFactory,
     SpoFactory,
     UserFactory,
@@ -101,6 +102,8 @@ class World:
     lesson: LessonPage = None
     quiz: QuizPage = None
     certificate: object = None
+    # Earned by a learner of B who later joined A too (a learner who moved).
+    moved_certificate: object = None
     completed_enrolment: object = None
     graded_attempt: object = None
     open_attempt: object = None
@@ -150,6 +153,9 @@ def _build_world() -> World:
     world.open_attempt = attempt_start(
         statement_confirmed=True, user=learner, quiz=world.quiz, language="en"
     )
+    mover = member(b)
+    world.moved_certificate = issued(mover, first)
+    MembershipFactory(user=mover, organization=a, role=Membership.Role.EMPLOYER_LEARNER)
 
     outbox = len(mail.outbox)
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -282,6 +288,10 @@ def first_question(model: str) -> Callable[[World], int]:
         return content_type.model_class().objects.filter(locale__language_code="en").first().pk
 
     return build
+
+
+def moved_code(world: World) -> str:
+    return world.moved_certificate.code
 
 
 EVERYONE_200 = (200,) * 8
@@ -478,6 +488,17 @@ MATRIX: dict[str, Row] = {
         route("certificates:enrolment_status",
               enrolment_id=lambda world: world.certificate.enrolment_id),
         (LOGIN,       200,     404,     404,     404,      404,       404,    404)),
+    # A learner who earned a certificate at B, then joined A: it stays with B (and B's SPO)
+    # unless they share it with A.
+    "certificates:download | earned at B by a learner who moved to A": Row(
+        route("certificates:download", code=moved_code, fmt="pdf"),
+        (LOGIN,       404,     404,     200,     404,      200,       404,    404)),
+    # Only the holder shares, and only with an employer they belong to: a POST with no
+    # employer is refused to everyone, the holder too.
+    "certificates:share": post(route("certificates:share", code=code),
+        (LOGIN,       404,     404,     404,     404,      404,       404,    404)),
+    "certificates:share | GET": Row(route("certificates:share", code=code),
+        (LOGIN,       405,     405,     405,     405,      405,       405,    405)),
     "verify:form": Row(route("verify:form"), EVERYONE_200),
     "verify:detail": Row(route("verify:detail", code=code), EVERYONE_200),
     "verify:bulk": Row(route("verify:bulk"),

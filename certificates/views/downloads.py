@@ -3,19 +3,25 @@ Badges 3.0 credential (decoded JSON or the signed VC-JWT).
 
 Downloads are open to the holder, to the administrators of the employer, and to the staff of
 an SPO in an active partnership with it (``certificates.selectors``); anyone else gets 404.
+A holder may share a certificate with another employer they belong to, and stop sharing it.
 Every download is recorded as an audit event.
 """
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from certificates import openbadges, selectors, services
+from certificates import openbadges, selectors, services, sharing
 from certificates.codes import InvalidCode, code_normalize
 from certificates.models import Certificate
 from learning import selectors as learning_selectors
@@ -34,7 +40,9 @@ class CertificateListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        now, language = timezone.now(), get_language()
+        now, language, user = timezone.now(), get_language(), self.request.user
+        employers = selectors.shareable_employers(user=user)
+        shared = selectors.active_shares(user=user)
         context["rows"] = [
             {
                 "certificate": certificate,
@@ -42,8 +50,14 @@ class CertificateListView(LoginRequiredMixin, TemplateView):
                 or certificate.snapshot["title_en"],
                 "status": certificate.status_at(now),
                 "status_label": Certificate.Status(certificate.status_at(now)).label,
+                # Employers that see it only if the holder shares it, with whether it is.
+                "sharing": [
+                    (employer, (certificate.pk, employer.pk) in shared)
+                    for employer in employers
+                    if employer.pk != certificate.employer_id
+                ],
             }
-            for certificate in selectors.holder_certificates(user=self.request.user)
+            for certificate in selectors.holder_certificates(user=user)
         ]
         return context
 
@@ -95,6 +109,34 @@ def certificate_panel(*, user, enrolment) -> dict:
         "certificate_status": status,
         "certificate_status_label": Certificate.Status(status).label if status else "",
     }
+
+
+@login_required
+@require_POST
+def certificate_share(request, code: str):
+    """The holder shares their certificate ``code`` with one of their employers
+    (``employer``, ``share`` = "1") or stops sharing it ("0")."""
+    certificate = selectors.holder_certificates(user=request.user).filter(code=code).first()
+    employer_id = request.POST.get("employer", "")
+    if certificate is None or not employer_id.isdigit():
+        raise Http404
+    shared = request.POST.get("share") == "1"
+    try:
+        sharing.certificate_share_set(
+            user=request.user,
+            certificate_id=certificate.pk,
+            employer_id=int(employer_id),
+            shared=shared,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(
+        request,
+        _("The certificate is now shared.")
+        if shared
+        else _("The certificate is no longer shared."),
+    )
+    return redirect("certificates:my_certificates")
 
 
 @login_required

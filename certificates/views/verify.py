@@ -8,7 +8,6 @@ page and in ``X-Robots-Tag``). Requests are limited per address (``certificates.
 """
 
 import csv
-import io
 import re
 
 from django import forms
@@ -36,6 +35,7 @@ from certificates.verification import (
     codes_split,
     codes_verify,
 )
+from cms.csvfiles import CsvFileError, csv_rows, csv_text
 from learning.selectors.organizations import user_spos
 
 BULK_MAX = 500
@@ -204,22 +204,19 @@ class BulkVerifyForm(forms.Form):
     def _file_codes(self, upload) -> list[str]:
         if upload.size > BULK_FILE_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
-        try:
-            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
         codes = []
-        for number, row in enumerate(csv.reader(io.StringIO(text), dialect=dialect)):
-            cell = (row[0] if row else "").strip()
-            if not cell:
-                continue
-            if number == 0 and re.search(r"code|certifi", cell, re.IGNORECASE):
-                continue  # the header line
-            codes.append(cell)
+        try:
+            for line, row in csv_rows(csv_text(upload.read())):
+                cell = (row[0] if row else "").strip()
+                if not cell:
+                    continue
+                if line == 1 and re.search(r"code|certifi", cell, re.IGNORECASE):
+                    continue  # the header line
+                codes.append(cell)
+        except CsvFileError as error:
+            raise forms.ValidationError(
+                _("Line %(line)s: %(message)s") % {"line": error.line, "message": error.message}
+            ) from None
         return codes
 
     def clean(self):

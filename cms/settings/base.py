@@ -171,6 +171,13 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed sign-ins one client address may make across all accounts (password spraying) before
+# it is refused for the rest of the period (learning.views.accounts); accounts stay open to
+# everyone else. "<count>/<s|m|h|d>".
+SIGN_IN_CLIENT_FAILURE_RATE = env.str("SIGN_IN_CLIENT_FAILURE_RATE", default="30/h")
+# Password-reset emails per address, and reset requests per client address.
+PASSWORD_RESET_ADDRESS_RATE = env.str("PASSWORD_RESET_ADDRESS_RATE", default="3/h")
+PASSWORD_RESET_CLIENT_RATE = env.str("PASSWORD_RESET_CLIENT_RATE", default="20/h")
 # The sign-in form's field; addresses are compared case-insensitively, as at sign-in.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "learning.auth.axes_username"
@@ -213,8 +220,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static")
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Certificate PDFs: a private directory outside MEDIA_ROOT that no web address serves
+# (certificates.storage); only the download view reads it.
+CERTIFICATE_FILES_ROOT = env.path(
+    "CERTIFICATE_FILES_ROOT", default=BASE_DIR / "private" / "certificates"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "certificates": {"BACKEND": "certificates.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -280,6 +293,9 @@ CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="60/m")
 ACCESS_REQUEST_RATE = env("ACCESS_REQUEST_RATE", default="5/h")
 CERTIFICATE_API_RATE = env("CERTIFICATE_API_RATE", default="60/m")
 RATELIMIT_USE_CACHE = "default"
+# Invitation emails an organization may send in 24 hours (an employer to its staff, a CSV
+# file included; an SPO to employers). A file above what is left is refused whole.
+INVITATIONS_PER_DAY = env.int("INVITATIONS_PER_DAY", default=500)
 # Expiry: reminders and recertification this many days before; a module's major change asks
 # for recertification within this many days; verification events kept this many days.
 CERTIFICATE_EXPIRY_NOTICE_DAYS = env.int("CERTIFICATE_EXPIRY_NOTICE_DAYS", default=30)

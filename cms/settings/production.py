@@ -14,6 +14,8 @@ SECRET_KEY = env("SECRET_KEY")  # raises ImproperlyConfigured when missing
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Certificate PDFs: never under MEDIA_ROOT (CERTIFICATE_FILES_ROOT, see base.py).
+    "certificates": {"BACKEND": "certificates.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if env("AWS_STORAGE_BUCKET_NAME", default=""):
@@ -26,6 +28,22 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
             "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
             "default_acl": None,
             "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+    # Certificate PDFs: private objects under their own prefix (or in their own bucket),
+    # which the download view reads; nothing links to them.
+    STORAGES["certificates"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("CERTIFICATES_BUCKET_NAME", default=env("AWS_STORAGE_BUCKET_NAME")),
+            "location": env("CERTIFICATES_BUCKET_PREFIX", default="private"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
             "file_overwrite": False,
         },
     }

@@ -14,8 +14,12 @@ VERIFICATION_LOG_BUFFER = ""
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "media" / "test-mail"))
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/welcoming-workplaces-test-media")
+CERTIFICATE_FILES_ROOT = env.path(
+    "CERTIFICATE_FILES_ROOT", default="/tmp/welcoming-workplaces-test-certificates"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "certificates": {"BACKEND": "certificates.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.validators import validate_single_line
+
 LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French"))]
 
 
@@ -36,10 +38,14 @@ class Organization(models.Model):
         EMPLOYER = "employer", _("Employer")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    legal_name = models.CharField(_("legal name"), max_length=200)
-    operating_name = models.CharField(_("operating name"), max_length=200, blank=True)
+    legal_name = models.CharField(
+        _("legal name"), max_length=200, validators=[validate_single_line]
+    )
+    operating_name = models.CharField(
+        _("operating name"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices)
-    community = models.CharField(_("community"), max_length=120)
+    community = models.CharField(_("community"), max_length=120, validators=[validate_single_line])
     business_number = models.CharField(
         _("business number"),
         max_length=9,
@@ -176,9 +182,15 @@ class Invitation(models.Model):
         Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="invitation"
     )
     role = models.CharField(max_length=20, choices=Membership.Role.choices)
-    first_name = models.CharField(_("first name"), max_length=150, blank=True)
-    last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    employer_name = models.CharField(_("employer name"), max_length=200, blank=True)
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    employer_name = models.CharField(
+        _("employer name"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from cms.validators import validate_single_line
+
 
 class EmailUserManager(UserManager):
     """Creates users identified by email; addresses are stored lower-cased."""
@@ -38,6 +40,12 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=2,

@@ -38,6 +38,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Max,
     OuterRef,
     Q,
@@ -50,7 +51,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ModulePage
-from learning.models import Enrolment, Membership, Organization, QuizAttempt
+from learning.models import Assignment, Enrolment, Membership, Organization, QuizAttempt
 from learning.selectors.organizations import (
     LEARNER_ROLES,
     employer_learners,
@@ -213,11 +214,35 @@ class EmployerRow:
         return completion_percent(completed=self.assigned_completed, assigned=self.assigned)
 
 
+def under_employer_q(prefix: str, *, employer_id, joined_at, joins: bool = True) -> Q:
+    """The enrolments (reached through ``prefix``) that belong to an employer's records: those
+    it assigned, and those started since the learner joined it (``joined_at``). A learner's
+    enrolments from before they joined stay with the employer they were taken under.
+    ``joins=False`` reads the employer's assignment ids first (one query), for a
+    FilteredRelation, whose condition can neither join further nor hold a subquery."""
+    if joins:
+        assigned = Q(**{f"{prefix}assignment__employer_id": employer_id})
+    else:
+        by_employer = Assignment.objects.filter(employer_id=employer_id).values_list(
+            "pk", flat=True
+        )
+        assigned = Q(**{f"{prefix}assignment_id__in": list(by_employer)})
+    return assigned | Q(**{f"{prefix}created_at__gte": joined_at})
+
+
 def _has_learner_enrolment(filters: DashboardFilters, today: datetime.date) -> Exists:
-    enrolments = Enrolment.objects.filter(
-        user__memberships__organization=OuterRef("pk"),
-        user__memberships__role__in=LEARNER_ROLES,
-    ).filter(status_q(filters.status, today=today))
+    enrolments = (
+        Enrolment.objects.filter(
+            user__memberships__organization=OuterRef("pk"),
+            user__memberships__role__in=LEARNER_ROLES,
+        )
+        .filter(
+            under_employer_q(
+                "", employer_id=OuterRef("pk"), joined_at=F("user__memberships__created_at")
+            )
+        )
+        .filter(status_q(filters.status, today=today))
+    )
     if filters.module_id:
         enrolments = enrolments.filter(module_id=filters.module_id)
     return Exists(enrolments)
@@ -249,7 +274,11 @@ def employer_counts(
     in name order. The counts cover ``module_id`` only when given."""
     path = "memberships__user__enrolments"
     learner = Q(memberships__role__in=LEARNER_ROLES)
-    scope = learner & Q(**{f"{path}__module_id": module_id}) if module_id else learner
+    scope = learner & under_employer_q(
+        f"{path}__", employer_id=F("pk"), joined_at=F("memberships__created_at")
+    )
+    if module_id:
+        scope &= Q(**{f"{path}__module_id": module_id})
     done = Q(**{f"{path}__completed_at__isnull": False})
     not_done = Q(**{f"{path}__completed_at__isnull": True})
     due = Q(**{f"{path}__due_on__isnull": False})
@@ -314,10 +343,10 @@ GRID_FIELDS = (
     "first_name",
     "last_name",
     "email",
-    "enrolments__module_id",
-    "enrolments__due_on",
-    "enrolments__started_at",
-    "enrolments__completed_at",
+    "enrolments_here__module_id",
+    "enrolments_here__due_on",
+    "enrolments_here__started_at",
+    "enrolments_here__completed_at",
     "best_score",
 )
 
@@ -329,20 +358,34 @@ def employer_grid(
     then catalogue order; learners without modules too unless a filter narrows the grid.
     One query (plus a count when paginated). Turn each into a ``GridRow`` with
     ``grid_row``."""
-    rows = employer_learners(employer=employer)
+    joined = Membership.objects.filter(user=OuterRef("pk"), organization=employer)
+    rows = (
+        employer_learners(employer=employer)
+        .annotate(joined_at=Subquery(joined.values("created_at")[:1]))
+        .annotate(
+            # Only the enrolments under this employer: earlier ones stay with the employer
+            # they were taken under.
+            enrolments_here=FilteredRelation(
+                "enrolments",
+                condition=under_employer_q(
+                    "enrolments__", employer_id=employer.pk, joined_at=F("joined_at"), joins=False
+                ),
+            )
+        )
+    )
     if filters.narrows_grid:
         # One filter() call: every condition applies to the same enrolment, the one whose
         # fields are selected below (values() and order_by() reuse this join).
-        condition = Q(enrolments__isnull=False)
+        condition = Q(enrolments_here__isnull=False)
         if filters.module_id:
-            condition &= Q(enrolments__module_id=filters.module_id)
+            condition &= Q(enrolments_here__module_id=filters.module_id)
         if filters.status:
-            condition &= status_q(filters.status, today=today, prefix="enrolments__")
+            condition &= status_q(filters.status, today=today, prefix="enrolments_here__")
         rows = rows.filter(condition)
     # Attempts from before a restart (recertification) no longer count.
     best = (
         QuizAttempt.objects.filter(
-            enrolment_id=OuterRef("enrolments__id"),
+            enrolment_id=OuterRef("enrolments_here__id"),
             kind=QuizAttempt.Kind.FINAL,
             score__isnull=False,
         )
@@ -357,7 +400,7 @@ def employer_grid(
     )
     return (
         rows.annotate(best_score=Subquery(best))
-        .order_by("last_name", "first_name", "email", "pk", "enrolments__module__path")
+        .order_by("last_name", "first_name", "email", "pk", "enrolments_here__module__path")
         .values_list(*GRID_FIELDS)
     )
 
@@ -386,17 +429,15 @@ def grid_row(values: tuple, *, titles: dict[int, ModuleTitle], today: datetime.d
 # -- Charts ----------------------------------------------------------------------------------
 
 
-def spo_learner_ids(*, spo: Organization) -> QuerySet:
-    """Ids of the learners of the SPO's active partner employers (a subquery)."""
+def spo_learner_memberships(*, spo: Organization) -> QuerySet[Membership]:
+    """The learner memberships of the SPO's active partner employers."""
     return Membership.objects.filter(
         organization__in=partner_employers(spo=spo), role__in=LEARNER_ROLES
-    ).values("user_id")
-
-
-def employer_learner_ids(*, employer: Organization) -> QuerySet:
-    return Membership.objects.filter(organization=employer, role__in=LEARNER_ROLES).values(
-        "user_id"
     )
+
+
+def employer_learner_memberships(*, employer: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=employer, role__in=LEARNER_ROLES)
 
 
 def month_starts(*, today: datetime.date, months: int) -> list[datetime.date]:
@@ -440,16 +481,25 @@ class ChartCounts:
         ]
 
 
-def chart_counts(*, learner_ids: QuerySet, today: datetime.date, months: int = 12) -> ChartCounts:
-    """What the two charts show for those learners, over the last ``months`` months
-    including the current one. One query: a single pass over their enrolments, grouped by
-    module and month of completion."""
+def chart_counts(
+    *, memberships: QuerySet[Membership], today: datetime.date, months: int = 12
+) -> ChartCounts:
+    """What the two charts show for the learners of those ``memberships``, over the last
+    ``months`` months including the current one, counting only the enrolments under each
+    membership's employer (``under_employer_q``). One query: a single pass over their
+    enrolments, grouped by module and month of completion."""
+    # ``under_employer_q`` seen from the membership: the employer assigned the enrolment, or
+    # the learner had joined it when they enrolled.
+    under = memberships.filter(user_id=OuterRef("user_id")).filter(
+        Q(organization_id=OuterRef("assignment__employer_id"))
+        | Q(created_at__lte=OuterRef("created_at"))
+    )
     starts = month_starts(today=today, months=months)
     since = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
     recent = Q(completed_at__gte=since)
     assigned = Q(due_on__isnull=False)
     groups = (
-        Enrolment.objects.filter(user_id__in=learner_ids)
+        Enrolment.objects.filter(Exists(under))
         .filter(assigned | recent)
         .annotate(month=Case(When(recent, then=TruncMonth("completed_at")), default=None))
         .order_by()

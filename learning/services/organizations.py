@@ -1,9 +1,7 @@
 """Writes for organizations: creating them, invitations (single-use, expiring, by email, in the
 invitee's language), partnerships, memberships and assignments."""
 
-import csv
 import datetime
-import io
 import secrets
 from dataclasses import dataclass
 
@@ -14,8 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from cms.csvfiles import CsvFileError, csv_rows, csv_text
 from cms.services import email_queue
+from cms.validators import validate_single_line
 from courses.models import ModulePage, ProgramPage
 from courses.selectors import program_modules
 from learning.models import (
@@ -138,6 +139,36 @@ def _invitation_email(invitation: Invitation, token: str) -> None:
     )
 
 
+def invitations_left_today(*, organization: Organization) -> int:
+    """How many more invitations ``organization`` may send in the current 24 hours
+    (``INVITATIONS_PER_DAY``: an employer for its staff, an SPO for employers)."""
+    since = timezone.now() - datetime.timedelta(days=1)
+    sent = Invitation.objects.filter(organization=organization, created_at__gt=since).count()
+    return max(settings.INVITATIONS_PER_DAY - sent, 0)
+
+
+def _invitation_quota_check(organization: Organization, count: int) -> None:
+    """Raise ValidationError, before anything is sent, when ``count`` more invitations would
+    pass the organization's daily limit. The organization's row is locked so that concurrent
+    requests count one after the other."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    left = invitations_left_today(organization=organization)
+    if count > left:
+        raise ValidationError(
+            ngettext(
+                "At most %(max)s invitation can be sent in 24 hours, and %(left)s more can go "
+                "out now; this would send %(count)s. Nothing was sent: try again later, or "
+                "send fewer.",
+                "At most %(max)s invitations can be sent in 24 hours, and %(left)s more can go "
+                "out now; this would send %(count)s. Nothing was sent: try again later, or "
+                "send fewer.",
+                settings.INVITATIONS_PER_DAY,
+            )
+            % {"max": settings.INVITATIONS_PER_DAY, "left": left, "count": count},
+            code="invitation_limit",
+        )
+
+
 def _invitation_new(**fields) -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -160,6 +191,7 @@ def employer_invite(
     the SPO's managers, ValidationError for invalid input."""
     _require(invited_by, spo, Membership.Role.SPO_MANAGER)
     email = _clean_email(email)
+    _invitation_quota_check(spo, 1)
     partnership = Partnership.objects.create(spo=spo)
     invitation, _token = _invitation_new(
         kind=Invitation.Kind.EMPLOYER,
@@ -188,6 +220,11 @@ def _staff_invitation_fields(employer, invited_by, email, first_name, last_name,
         )
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("The language must be en or fr."))
+    for name, value in (("first_name", first_name), ("last_name", last_name)):
+        try:
+            validate_single_line(value)
+        except ValidationError as error:
+            raise ValidationError({name: error.messages}) from None
     return {
         "kind": Invitation.Kind.STAFF,
         "email": email,
@@ -210,10 +247,22 @@ def staff_invite(
     fields = _staff_invitation_fields(
         employer, invited_by, email, first_name, last_name, language or employer.preferred_language
     )
+    _invitation_quota_check(employer, 1)
     return _invitation_new(**fields)[0]
 
 
 CSV_COLUMNS = ("email", "first_name", "last_name", "language")
+
+
+def _row_error_message(error: ValidationError) -> str:
+    """A row's errors on one line, each field's named by its column."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return " ".join(
+        f"{field}: {message}"
+        for field, messages in error.message_dict.items()
+        for message in messages
+    )
 
 
 @transaction.atomic
@@ -222,25 +271,19 @@ def staff_invite_csv(*, employer: Organization, invited_by, data: bytes) -> list
     header row is required). Every row is checked first: if any is invalid, nothing is
     imported and CsvImportError lists the errors by line number."""
     _require(invited_by, employer, Membership.Role.EMPLOYER_ADMIN)
+    errors, rows, seen = [], [], {}
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvImportError([CsvRowError(1, _("The file is not UTF-8 text."))]) from None
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+        records = list(csv_rows(csv_text(data)))
+    except CsvFileError as error:
+        raise CsvImportError([CsvRowError(error.line, error.message)]) from None
+    header = [name.strip().lower() for name in records[0][1]] if records else []
     if "email" not in header:
         raise CsvImportError(
             [CsvRowError(1, _("The first line must name the columns, including “email”."))]
         )
-    reader.fieldnames = header
-    errors, rows, seen = [], [], {}
-    for row in reader:
-        line = reader.line_num
-        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+    for line, cells in records[1:]:
+        row = dict(zip(header, cells, strict=False))
+        if not any(value.strip() for value in row.values()):
             continue
         if len(rows) + len(errors) >= CSV_MAX_ROWS:
             errors.append(
@@ -258,7 +301,7 @@ def staff_invite_csv(*, employer: Organization, invited_by, data: bytes) -> list
                 (row.get("language") or "").strip().lower() or employer.preferred_language,
             )
         except ValidationError as error:
-            errors.append(CsvRowError(line, " ".join(error.messages)))
+            errors.append(CsvRowError(line, _row_error_message(error)))
             continue
         if email in seen:
             errors.append(
@@ -273,6 +316,7 @@ def staff_invite_csv(*, employer: Organization, invited_by, data: bytes) -> list
         errors.append(CsvRowError(1, _("The file has no rows to import.")))
     if errors:
         raise CsvImportError(errors)
+    _invitation_quota_check(employer, len(rows))
     return [_invitation_new(**fields)[0] for fields in rows]
 
 
@@ -310,9 +354,12 @@ def invitation_usable(*, token: str, user=None, lock: bool = False) -> Invitatio
         and user.is_authenticated
         and user.email.lower() != invitation.email.lower()
     ):
+        # The address stays unsaid: whoever holds the link is not necessarily the invitee.
         raise InvitationError(
-            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
-            % {"email": invitation.email},
+            _(
+                "This invitation was sent to another email address. Sign in with that address "
+                "to accept it."
+            ),
             InvitationError.OTHER_ADDRESS,
             invitation,
         )

@@ -335,6 +335,18 @@ def _check_field_names(items: list[AttemptQuestion], data) -> None:
         raise SubmissionRejected(f"unexpected field {key!r}")
 
 
+def _past_deadline(attempt: QuizAttempt, now: datetime.datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
+
+
+def _expire(attempt: QuizAttempt, now: datetime.datetime) -> None:
+    """Close an attempt whose time ran out: ungraded, scored zero."""
+    attempt.status = QuizAttempt.Status.EXPIRED
+    attempt.submitted_at = now
+    attempt.points, attempt.score, attempt.passed = Decimal(0), Decimal(0), False
+    attempt.save()
+
+
 def attempt_submit(*, user, attempt_id: int, data) -> tuple[QuizAttempt, dict[int, object]]:
     """Grade a submitted attempt, exactly once.
 
@@ -372,11 +384,8 @@ def attempt_submit(*, user, attempt_id: int, data) -> tuple[QuizAttempt, dict[in
             raise SubmissionRejected("the attempt is already closed")
 
         now = timezone.now()
-        if attempt.deadline and now > attempt.deadline + DEADLINE_GRACE:
-            attempt.status = QuizAttempt.Status.EXPIRED
-            attempt.submitted_at = now
-            attempt.points, attempt.score, attempt.passed = Decimal(0), Decimal(0), False
-            attempt.save()
+        if _past_deadline(attempt, now):
+            _expire(attempt, now)
             return attempt, {}
         if missing:
             return attempt, missing
@@ -405,7 +414,9 @@ def attempt_submit(*, user, attempt_id: int, data) -> tuple[QuizAttempt, dict[in
 
 def attempt_extend(*, user, attempt_id: int) -> QuizAttempt:
     """Give more time on an open, timed attempt: another full time limit from now or from the
-    deadline, whichever is later. Raises AttemptRefused once the extensions are used up."""
+    deadline, whichever is later. Only before the deadline (plus grace): an attempt past it is
+    closed as expired and AttemptRefused is raised, as it is once the extensions are used up."""
+    expired = False
     with transaction.atomic():
         attempt = (
             QuizAttempt.objects.select_for_update()
@@ -415,12 +426,22 @@ def attempt_extend(*, user, attempt_id: int) -> QuizAttempt:
         )
         if attempt is None or not attempt.is_open or attempt.deadline is None:
             raise AttemptRefused(_("This attempt has no time limit to extend."))
-        if attempt.extensions >= MAX_EXTENSIONS:
+        now = timezone.now()
+        if _past_deadline(attempt, now):
+            # Closed inside the transaction, refused after it commits.
+            _expire(attempt, now)
+            expired = True
+        elif attempt.extensions >= MAX_EXTENSIONS:
             raise AttemptRefused(_("You have used every extension for this attempt."))
-        limit = datetime.timedelta(minutes=attempt.quiz.time_limit_minutes or 10)
-        attempt.deadline = max(attempt.deadline, timezone.now()) + limit
-        attempt.extensions += 1
-        attempt.save(update_fields=["deadline", "extensions"])
+        else:
+            limit = datetime.timedelta(minutes=attempt.quiz.time_limit_minutes or 10)
+            attempt.deadline = max(attempt.deadline, now) + limit
+            attempt.extensions += 1
+            attempt.save(update_fields=["deadline", "extensions"])
+    if expired:
+        raise AttemptRefused(
+            _("Your time ran out before you asked for more, so the attempt is closed.")
+        )
     return attempt
 
 

@@ -280,14 +280,14 @@ def _module_chart(modules: list[dashboards.ModuleCompletion]) -> charts.Chart | 
     )
 
 
-def _charts(scope: str, learner_ids, titles, today) -> dict:
+def _charts(scope: str, memberships, titles, today) -> dict:
     """Both charts. Their counts (one query) are cached for a few minutes per ``scope``
     and day: they summarize twelve months, and the SPO-wide pass over every enrolment is
     the dashboard's most expensive query. The tables are always live."""
     key = f"learning:dashboard-charts:{scope}:{today.isoformat()}"
     counts = cache.get(key)
     if counts is None:
-        counts = dashboards.chart_counts(learner_ids=learner_ids, today=today, months=CHART_MONTHS)
+        counts = dashboards.chart_counts(memberships=memberships, today=today, months=CHART_MONTHS)
         cache.set(key, counts, CHART_CACHE_SECONDS)
     return {
         "month_chart": _month_chart(counts.months),
@@ -419,7 +419,9 @@ class SpoDashboardView(LoginRequiredMixin, View):
                 "page_range": _page_range(page),
                 "csv_url": reverse("spo:export", args=[spo.pk, "csv"]),
                 "xlsx_url": reverse("spo:export", args=[spo.pk, "xlsx"]),
-                **_charts(f"spo:{spo.pk}", dashboards.spo_learner_ids(spo=spo), titles, today),
+                **_charts(
+                    f"spo:{spo.pk}", dashboards.spo_learner_memberships(spo=spo), titles, today
+                ),
             },
         )
 
@@ -492,7 +494,7 @@ def _employer_context(request, employer: Organization) -> dict:
         "extra_columns": learner_extra.columns,
         **_charts(
             f"employer:{employer.pk}",
-            dashboards.employer_learner_ids(employer=employer),
+            dashboards.employer_learner_memberships(employer=employer),
             titles,
             today,
         ),

@@ -221,6 +221,8 @@ class StaffInviteCsvView(_EmployerAdminView):
                 raise Http404 from None
             except CsvImportError as error:
                 row_errors = error.errors
+            except ValidationError as error:
+                form.add_error(None, error)
             else:
                 count = len(invitations)
                 messages.success(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from certificates import signing
 from certificates.codes import code_display, code_generate
 from certificates.verification import certificate_check
+from tests.certificates.completions import issued
 from tests.factories.certificates import CertificateFactory, retired_key
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +193,6 @@ def test_changing_any_byte_of_the_stored_jws_payload_is_reported_invalid(client,
         "title_fr",
         "version",
         "completed_at",
-        "score",
         "issued_at",
         "expires_at",
         "language",
@@ -271,3 +271,29 @@ def test_not_found_is_never_redirected(client, code):
 
     assert response.status_code == 404
     assert response.json()["status"] == "not_found"
+
+
+# -- The score stays private ---------------------------------------------------------------
+
+
+def test_a_new_certificate_publishes_passed_and_no_score(client, db):
+    certificate = issued()
+
+    data = api(client, certificate.code).json()
+    page = client.get(f"/en/verify/{certificate.code}/").content.decode()
+
+    assert data["result"] == "passed"
+    assert "score" not in signing.verify(data["jws"])
+    assert certificate.score == "100.00"  # kept in the private record
+    assert "100.00" not in json.dumps(data)
+    assert "Result: passed. The score is not published." in page
+    validate(data, "Certificate")
+
+
+def test_a_certificate_issued_with_the_score_in_its_snapshot_still_verifies(client, db):
+    certificate = CertificateFactory(snapshot_changes={"score": "92.50"})
+
+    data = api(client, certificate.code).json()
+
+    assert (data["status"], data["result"]) == ("valid", "passed")
+    assert signing.verify(data["jws"])["score"] == "92.50"

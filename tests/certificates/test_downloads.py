@@ -109,8 +109,9 @@ def test_my_certificates_takes_the_same_queries_however_many(
         issued(holder, module)
     client.force_login(holder)
 
-    # session, user with the roles shown in the navigation, the learner's certificates
-    with django_assert_num_queries(3):
+    # session, user with the roles shown in the navigation, the learner's employers and the
+    # certificates they share (for the share buttons), the learner's certificates
+    with django_assert_num_queries(5):
         response = client.get("/en/certificates/")
 
     assert response.content.decode().count("certificate-status-valid") == count

@@ -65,7 +65,6 @@ def test_certificate_issue_freezes_the_snapshot_in_the_documented_shape(db):
         "title_fr": "La compétence interculturelle au travail",
         "version": 1,
         "completed_at": format_time(enrolment.completed_at),
-        "score": "100.00",
         "issued_at": "2026-11-20T14:03:15Z",
         "expires_at": "2028-11-20T14:03:15Z",
         "language": "fr",
@@ -82,6 +81,7 @@ def test_certificate_issue_freezes_the_snapshot_in_the_documented_shape(db):
     assert certificate.issued_at == datetime.datetime(2026, 11, 20, 14, 3, 15, tzinfo=UTC)
     assert certificate.expires_at == datetime.datetime(2028, 11, 20, 14, 3, 15, tzinfo=UTC)
     assert (certificate.language, certificate.kid) == ("fr", settings.CERTIFICATE_SIGNING_KEY_ID)
+    assert certificate.score == "100.00"  # private: not in the signed snapshot
     # Named after its code, as storage writes names (a check character *, ~, $ or = is left
     # out of the file name).
     assert certificate.pdf.name.endswith(get_valid_filename(f"{certificate.code}.pdf"))
@@ -365,7 +365,10 @@ def test_a_storage_failure_is_retried_then_fails_and_stores_nothing(
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("")
 
-    with override_settings(MEDIA_ROOT=not_a_directory / "media"), caplog.at_level("INFO"):
+    with (
+        override_settings(CERTIFICATE_FILES_ROOT=not_a_directory / "pdfs"),
+        caplog.at_level("INFO"),
+    ):
         result = tasks.certificate_issue.apply(kwargs={"enrolment_id": enrolment.pk})
 
     assert result.state == "FAILURE"
@@ -398,7 +401,7 @@ def test_a_program_certificate_is_issued_when_every_module_is_completed(db):
     assert (certificate.kind, certificate.program, certificate.module) == ("program", program, None)
     assert certificate.snapshot["title_en"] == "AIP intercultural competency program"
     assert certificate.snapshot["completed_at"] == format_time(last.completed_at)
-    assert certificate.snapshot["score"] == ""
+    assert certificate.score == ""
     assert certificate.snapshot["employer_legal_name"] == "Island Care Homes Inc."
     assert signing.verify(certificate.jws) == certificate.snapshot
 

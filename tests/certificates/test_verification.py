@@ -425,6 +425,32 @@ def test_bulk_csv_upload(client, spo_staff, certificate):
     assert "verify-badge-valid" in html and "verify-badge-not_found" in html
 
 
+@pytest.mark.parametrize(
+    "content,language,message",
+    [
+        (
+            'code,note\nAAAA,"' + "x" * 140_000 + '"\n',
+            "fr",
+            "Ligne 2\u00a0: Une valeur de cette ligne dépasse 131072 caractères.",
+        ),
+        ("code\nAAAA\nBB\x00BB\n", "en", "Line 3: This line holds a NUL character"),
+    ],
+)
+def test_bulk_csv_that_cannot_be_read_is_a_line_numbered_error(
+    client, spo_staff, content, language, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(spo_staff)
+    upload = SimpleUploadedFile("codes.csv", content.encode(), content_type="text/csv")
+
+    response = client.post(f"/{language}/verify/bulk/", {"file": upload})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not AuditEvent.objects.filter(channel="bulk").exists()
+
+
 def test_bulk_export_is_csv(client, spo_staff, certificate):
     client.force_login(spo_staff)
 

@@ -27,14 +27,15 @@ print(json.dumps({
 """
 
 
-def settings_for(module: str, **environ: str) -> dict:
-    """Load a settings module in a fresh interpreter with exactly this environment."""
+def settings_for(module: str, probe: str = PROBE, **environ: str) -> dict:
+    """Load a settings module in a fresh interpreter with exactly this environment, and
+    return what ``probe`` prints."""
     env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": f"cms.settings.{module}"}
     env.update(environ)
     # A developer's .env must not leak into what is tested.
     env["DJANGO_READ_DOT_ENV"] = "0"
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=BASE_DIR, env=env, capture_output=True, text=True
+        [sys.executable, "-c", probe], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
     if completed.returncode != 0:
         return {"error": completed.stderr}

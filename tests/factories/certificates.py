@@ -39,7 +39,9 @@ def sign_with(key: OKPKey, payload: dict) -> str:
     )
 
 
-def snapshot_for(certificate: Certificate, *, score: str = "92.50") -> dict:
+def snapshot_for(certificate: Certificate) -> dict:
+    """The snapshot of a new certificate (no score: ``snapshot_changes={"score": ...}`` makes
+    one as certificates were issued before the score was kept private)."""
     employer = certificate.employer
     return {
         "type": certificate.kind,
@@ -51,7 +53,6 @@ def snapshot_for(certificate: Certificate, *, score: str = "92.50") -> dict:
         "title_fr": "Les compétences interculturelles au travail",
         "version": certificate.module.version if certificate.module else 1,
         "completed_at": format_time(certificate.issued_at - datetime.timedelta(seconds=4)),
-        "score": score,
         "issued_at": format_time(certificate.issued_at),
         "expires_at": format_time(certificate.expires_at),
         "language": certificate.language,
@@ -76,6 +77,7 @@ class CertificateFactory(DjangoModelFactory):
     # Handed out like the application does (a sequence on PostgreSQL), so they never collide.
     status_index = factory.LazyFunction(lambda: services.status_index_next())
     pdf_sha256 = "9f" * 32
+    score = "92.50"
     snapshot = factory.LazyAttribute(lambda o: {})
     jws = ""
     kid = ""

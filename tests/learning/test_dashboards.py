@@ -416,7 +416,7 @@ def test_chart_counts_count_completions_in_the_last_twelve_months(employer, modu
     enrol(member(employer), modules[0], completed=True, when=at(older))
 
     counts = selectors.chart_counts(
-        learner_ids=selectors.employer_learner_ids(employer=employer), today=today
+        memberships=selectors.employer_learner_memberships(employer=employer), today=today
     )
 
     assert [month for month, _count in counts.months] == months
@@ -425,7 +425,7 @@ def test_chart_counts_count_completions_in_the_last_twelve_months(employer, modu
 
 def test_chart_counts_count_assigned_and_completed_per_module(employer, bayview, modules, today):
     counts = selectors.chart_counts(
-        learner_ids=selectors.employer_learner_ids(employer=employer), today=today
+        memberships=selectors.employer_learner_memberships(employer=employer), today=today
     )
 
     completions = counts.module_completions(selectors.module_titles(language="en"))
@@ -1085,9 +1085,10 @@ def test_drill_down_query_count_is_constant(
     client.get(f"/en/spo/{spo.pk}/employers/{employer.pk}/")
 
     # Session, user with the nav's dashboard roles; the SPO and the partner employer (tenant
-    # checks), module titles; the employer's summary counts; the grid's count and its page
-    # (with best scores); the charts (one pass over the enrolments).
-    with django_assert_num_queries(9):
+    # checks), module titles; the employer's summary counts; the employer's assignment ids
+    # (which enrolments are its own), the grid's count and its page (with best scores); the
+    # charts (one pass over the enrolments).
+    with django_assert_num_queries(10):
         response = client.get(f"/en/spo/{spo.pk}/employers/{employer.pk}/")
 
     html = response.content.decode()
@@ -1104,9 +1105,9 @@ def test_employer_dashboard_query_count_is_constant(
     client.get(f"/en/employer/{employer.pk}/")
 
     # Session, user with the nav's dashboard roles; the employer (tenant check), module
-    # titles; the summary counts; the grid's count and its page; the charts (one pass over
-    # the enrolments).
-    with django_assert_num_queries(8):
+    # titles; the summary counts; the employer's assignment ids (which enrolments are its
+    # own), the grid's count and its page; the charts (one pass over the enrolments).
+    with django_assert_num_queries(9):
         response = client.get(f"/en/employer/{employer.pk}/")
 
     assert response.status_code == 200
@@ -1123,6 +1124,6 @@ def test_each_provider_costs_one_query_per_table(
         # The seven of the dashboard, plus the provider's employer values.
         with django_assert_num_queries(8):
             client.get(f"/en/spo/{spo.pk}/")
-        # The nine of the drill-down, plus the provider's summary and grid values.
-        with django_assert_num_queries(11):
+        # The ten of the drill-down, plus the provider's summary and grid values.
+        with django_assert_num_queries(12):
             client.get(f"/en/spo/{spo.pk}/employers/{employer.pk}/")

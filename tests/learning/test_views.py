@@ -1,10 +1,13 @@
 """The learner's pages: My learning, lessons, quizzes, results, the survey."""
 
+import datetime
 import re
 from html import escape
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.models import HomePage
 from courses.models import Question, QuizPage
@@ -296,6 +299,43 @@ def test_timed_attempt_offers_more_time(signed_in, quiz):
     assert "I need more time" in html and "data-seconds-left" in html
     assert response.status_code == 302
     assert attempt.extensions == 1
+
+
+def test_more_time_asked_after_the_deadline_closes_the_attempt_as_expired(signed_in, quiz):
+    quiz.time_limit_minutes = 1
+    quiz.save_revision().publish()
+    begin = timezone.now()
+    with time_machine.travel(begin, tick=False):
+        attempt = start(signed_in, quiz)
+    with time_machine.travel(begin + datetime.timedelta(minutes=1, seconds=41), tick=False):
+        extend = signed_in.post(f"/en/my-learning/attempts/{attempt.pk}/more-time/", follow=True)
+        submit = signed_in.post(
+            f"/en/my-learning/attempts/{attempt.pk}/", form(right_answers(attempt))
+        )
+
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score, attempt.passed, attempt.extensions) == (
+        "expired",
+        0,
+        False,
+        0,
+    )
+    assert "Your time ran out" in extend.content.decode()
+    assert submit.status_code == 400  # new answers to a closed attempt
+
+
+def test_more_time_within_the_grace_after_the_deadline_is_granted(signed_in, quiz):
+    quiz.time_limit_minutes = 1
+    quiz.save_revision().publish()
+    begin = timezone.now()
+    with time_machine.travel(begin, tick=False):
+        attempt = start(signed_in, quiz)
+    with time_machine.travel(begin + datetime.timedelta(minutes=1, seconds=20), tick=False):
+        signed_in.post(f"/en/my-learning/attempts/{attempt.pk}/more-time/")
+        signed_in.post(f"/en/my-learning/attempts/{attempt.pk}/", form(right_answers(attempt)))
+
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.passed, attempt.extensions) == ("submitted", True, 1)
 
 
 def test_pre_check_is_offered_before_the_first_lesson(signed_in, learner, module, quiz):

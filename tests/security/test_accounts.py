@@ -99,3 +99,81 @@ def test_password_reset_answers_the_same_whether_or_not_the_account_exists(langu
     assert without_token(unknown) == without_token(known)
     assert (sent_for_unknown, len(mail.outbox)) == (0, 1)
     assert mail.outbox[0].to == [user.email]
+
+
+# -- Limits on guessing and mail flooding -----------------------------------------------------
+
+
+@pytest.fixture
+def counting_cache(settings):
+    """A real cache for django-ratelimit's counters (the test settings use a dummy one)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_at_most_the_address_limit_and_answers_the_same(
+    counting_cache, django_capture_on_commit_callbacks, mailoutbox
+):
+    counting_cache.PASSWORD_RESET_ADDRESS_RATE = "3/h"
+    user = UserFactory(email="known.person@example.com")
+    client = Client()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post("/en/accounts/password/reset/", {"email": user.email}) for _ in range(20)
+        ]
+
+    assert {(a.status_code, a["Location"]) for a in answers} == {
+        (302, "/en/accounts/password/reset/sent/")
+    }
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_password_reset_requests_from_one_client_are_capped(
+    counting_cache, django_capture_on_commit_callbacks, mailoutbox, language
+):
+    counting_cache.PASSWORD_RESET_CLIENT_RATE = "5/h"
+    url = f"/{language}/accounts/password/reset/"
+    client, elsewhere = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="198.51.100.4")
+    for number in range(5):
+        UserFactory(email=f"p{number}@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(url, {"email": f"p{number}@example.com"}) for number in range(6)]
+        other = elsewhere.post(url, {"email": "p0@example.com"})
+
+    assert [a.status_code for a in answers] == [302] * 5 + [429]
+    assert answers[-1]["Retry-After"] == "3600"
+    with translation.override(language):
+        assert str(translation.gettext("Too many password reset requests")) in (
+            answers[-1].content.decode()
+        )
+    assert other.status_code == 302
+    assert len(mailoutbox) == 6
+
+
+@pytest.mark.django_db
+def test_one_password_tried_on_many_accounts_from_one_address_is_stopped(counting_cache):
+    counting_cache.SIGN_IN_CLIENT_FAILURE_RATE = "10/h"
+    victims = [UserFactory(email=f"victim{number}@example.com") for number in range(12)]
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+
+    answers = [
+        sprayer.post(
+            "/en/accounts/login/", {"username": victim.email, "password": "Winter2026!"}
+        ).status_code
+        for victim in victims
+    ]
+    victim = Client(REMOTE_ADDR="198.51.100.4").post(
+        "/en/accounts/login/", {"username": victims[0].email, "password": PASSWORD}
+    )
+
+    assert answers == [200] * 10 + [429, 429]
+    assert victim.status_code == 302  # the owner, elsewhere, signs in as usual
