@@ -1,4 +1,5 @@
-"""Wagtail admin views for courses: the translation status report and question translation."""
+"""Wagtail admin views for courses: the translation status and lesson review reports, and
+question translation."""
 
 import csv
 
@@ -6,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,6 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
+from courses.content_review import LESSON_WORDS, lesson_reviews
 from courses.models import QuizPage
 from courses.selectors import TranslationState, module_translation_reports, source_locale
 from courses.services import quiz_questions_translation_create, translation_publish_blockers
@@ -82,6 +86,35 @@ class TranslationStatusReportView(WagtailAdminTemplateMixin, TemplateView):
                 + [str(language["label"]) for language in row["languages"]]
             )
         return response
+
+
+class LessonReviewReportView(WagtailAdminTemplateMixin, TemplateView):
+    """Every lesson in every language with its length, reading ease and sources, so editors
+    see thin, dense or stale lessons at a glance."""
+
+    template_name = "courses/admin/lesson_review_report.html"
+    page_title = gettext_lazy("Lesson review")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("wagtailadmin.access_admin"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["rows"] = [
+            {
+                "review": review,
+                "edit_url": reverse("wagtailadmin_pages:edit", args=[review.lesson.pk]),
+                "length_ok": LESSON_WORDS[0] <= review.words <= LESSON_WORDS[1],
+                "check_due": review.check_due(today=today),
+            }
+            for review in lesson_reviews()
+        ]
+        context["min_words"], context["max_words"] = LESSON_WORDS
+        return context
 
 
 @require_POST

@@ -94,6 +94,11 @@ def register_courses_admin_urls():
             name="translation_status",
         ),
         path(
+            "lesson-review/",
+            admin_views.LessonReviewReportView.as_view(),
+            name="lesson_review",
+        ),
+        path(
             "quiz/<int:quiz_id>/translate-questions/",
             admin_views.quiz_questions_translate,
             name="quiz_questions_translate",
@@ -110,6 +115,17 @@ def register_translation_report_menu_item():
         name="module-translations",
         icon_name="globe",
         order=650,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_lesson_review_menu_item():
+    return MenuItem(
+        gettext_lazy("Lesson review"),
+        reverse("courses_admin:lesson_review"),
+        name="lesson-review",
+        icon_name="doc-full",
+        order=660,
     )
 
 
