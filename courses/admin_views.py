@@ -24,17 +24,21 @@ from courses.selectors import TranslationState, module_translation_reports, sour
 from courses.services import quiz_questions_translation_create, translation_publish_blockers
 
 
-class TranslationStatusReportView(WagtailAdminTemplateMixin, TemplateView):
-    """Every module with the translation status of its pages and questions per language."""
-
-    template_name = "courses/admin/translation_status_report.html"
-    page_title = gettext_lazy("Module translations")
-    header_icon = "globe"
+class AdminReportView(WagtailAdminTemplateMixin, TemplateView):
+    """A report page in the Wagtail admin, for users who may use the admin."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("wagtailadmin.access_admin"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class TranslationStatusReportView(AdminReportView):
+    """Every module with the translation status of its pages and questions per language."""
+
+    template_name = "courses/admin/translation_status_report.html"
+    page_title = gettext_lazy("Module translations")
+    header_icon = "globe"
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
@@ -88,18 +92,13 @@ class TranslationStatusReportView(WagtailAdminTemplateMixin, TemplateView):
         return response
 
 
-class LessonReviewReportView(WagtailAdminTemplateMixin, TemplateView):
+class LessonReviewReportView(AdminReportView):
     """Every lesson in every language with its length, reading ease and sources, so editors
     see thin, dense or stale lessons at a glance."""
 
     template_name = "courses/admin/lesson_review_report.html"
     page_title = gettext_lazy("Lesson review")
     header_icon = "doc-full"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("wagtailadmin.access_admin"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
