@@ -10,10 +10,20 @@ from wagtail.models import Locale
 
 from cms.models import HomePage
 from cms.services import locales_ensure, translation_import
-from courses.models import ModuleIndexPage, ModulePage, ProgramModule, ProgramPage
+from courses.models import (
+    CertificationPolicy,
+    ModuleIndexPage,
+    ModulePage,
+    ProgramModule,
+    ProgramPage,
+)
 from courses.services import module_import, revision_publish
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+# Questions drawn per certification attempt in the demo program's policy. Every module's bank
+# must hold at least twice as many (today: 12 to 14 questions). Raise it to 12 once every bank
+# holds 24 questions or more.
+CERTIFICATION_DRAW = 6
 MODULE_KEYS = [
     "intercultural-competency",
     "anti-racism-anti-discrimination",
@@ -80,6 +90,15 @@ def _program_fields(program: dict) -> dict:
     }
 
 
+def _demo_policy() -> CertificationPolicy:
+    """The demo program's certification policy: the safe defaults, with the demo's draw."""
+    policy, _created = CertificationPolicy.objects.get_or_create(
+        name="Atlantic Immigration Program certificate",
+        defaults={"questions_to_draw": CERTIFICATION_DRAW},
+    )
+    return policy
+
+
 def _seed_program(index, data, modules: dict[str, ModulePage], *, source: Locale, targets, user):
     program_data = data[source.language_code]["program"]
     program = ProgramPage.objects.child_of(index).filter(slug=program_data["slug"]).first()
@@ -89,6 +108,7 @@ def _seed_program(index, data, modules: dict[str, ModulePage], *, source: Locale
             ProgramModule(module=modules[key], sort_order=position)
             for position, key in enumerate(program_data["modules"])
         ]
+        program.certification_policy = _demo_policy()
         index.add_child(instance=program)
         revision_publish(program, user=user)
     for locale in targets:

@@ -192,6 +192,7 @@ def _question(data: dict, *, source: Question | None = None) -> Question:
         raise TranslationImportError(f"unknown question type {kind!r}")
     if source is not None:
         question.quiz_id = source.quiz_id
+        question.lesson_id = source.lesson_id
         relation = source.answer_relation
         if relation:
             mine, theirs = getattr(question, relation).all(), getattr(source, relation).all()
@@ -203,6 +204,19 @@ def _question(data: dict, *, source: Question | None = None) -> Question:
                     if hasattr(child, name):
                         setattr(child, name, getattr(source_child, name))
     return question
+
+
+def _lesson_of(entry: dict, *, lessons: dict[str, LessonPage], module) -> LessonPage | None:
+    """The lesson a data-file question assesses, from its ``lesson`` key (a lesson slug of the
+    source-language file); None when the entry has no such key."""
+    slug = entry.get("lesson")
+    if slug is None:
+        return None
+    if slug not in lessons:
+        raise TranslationImportError(
+            f"{module}: no lesson {slug!r} for question {entry['prompt']!r}"
+        )
+    return lessons[slug]
 
 
 @transaction.atomic
@@ -266,8 +280,11 @@ def module_import(
             )
         )
         revision_publish(quiz, user=user)
+        lessons = {page.slug: page for page in LessonPage.objects.child_of(module)}
         for position, entry in enumerate(source["quiz"]["questions"]):
-            question_create(quiz=quiz, question=_question(entry), sort_order=position, user=user)
+            question = _question(entry)
+            question.lesson = _lesson_of(entry, lessons=lessons, module=module)
+            question_create(quiz=quiz, question=question, sort_order=position, user=user)
 
     for locale, data in translations.items():
         _module_translation_import(module, data, locale=locale, user=user)
@@ -305,10 +322,19 @@ def _module_translation_import(module: ModulePage, data: dict, *, locale: Locale
             locale=locale,
             user=user,
         )
-    questions = list(Question.objects.filter(quiz=quiz).order_by("sort_order", "pk"))
+    questions = list(
+        Question.objects.filter(quiz=quiz).select_related("lesson").order_by("sort_order", "pk")
+    )
     if len(questions) != len(data["quiz"]["questions"]):
         raise TranslationImportError(f"{module}: questions differ in number")
     for question, entry in zip(questions, data["quiz"]["questions"], strict=True):
+        # ``lesson`` names the source-language lesson in both files; wagtail-localize points
+        # the translation at that lesson's translation.
+        if entry.get("lesson") != (question.lesson.slug if question.lesson else None):
+            raise TranslationImportError(
+                f"{module}: question {entry['prompt']!r} names lesson {entry.get('lesson')!r}, "
+                f"the source question assesses {question.lesson}"
+            )
         if not question.has_translation(locale):
             translation_import(
                 source=question,

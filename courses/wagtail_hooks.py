@@ -13,7 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
 from courses import admin_views
-from courses.models import QuizPage, Source
+from courses.models import CertificationPolicy, QuizPage, Source
 from courses.models.questions import QUESTION_TYPES
 from courses.selectors import TranslationState, source_locale, translation_statuses
 from courses.services import translation_publish_blockers
@@ -66,11 +66,24 @@ class SourceViewSet(SnippetViewSet):
     ordering = ["key"]
     icon = "link-external"
     menu_label = gettext_lazy("Sources")
-    menu_order = 260
+    menu_order = 270
     add_to_admin_menu = True
 
 
 register_snippet(SourceViewSet)
+
+
+class CertificationPolicyViewSet(SnippetViewSet):
+    model = CertificationPolicy
+    icon = "doc-full-inverse"
+    menu_label = gettext_lazy("Certification policies")
+    menu_name = "certification-policies"
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["name", "questions_to_draw", "attempts_per_round", "wait_hours"]
+
+
+register_snippet(CertificationPolicyViewSet)
 
 
 @hooks.register("register_admin_urls", order=-10)

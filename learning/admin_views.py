@@ -50,6 +50,10 @@ class EvaluationView(WagtailAdminTemplateMixin, TemplateView):
             module=self.module,
             analysis=self.analysis,
             gains=[selectors.knowledge_gain(module=module) for module in self.modules],
+            lesson_gains=(
+                selectors.knowledge_gain_by_lesson(module=self.module) if self.module else []
+            ),
+            min_learners=selectors.MIN_LEARNERS,
         )
         return context
 

@@ -64,20 +64,41 @@ def answers_for(attempt, *, correct: bool = True) -> QueryDict:
 
 
 def module_progress_make(
-    *, user, module, lessons: int | None = None, passed: bool = False, language: str = ""
+    *,
+    user,
+    module,
+    lessons: int | None = None,
+    passed: bool = False,
+    language: str = "",
+    pre_check: bool = False,
+    failed_attempts: int = 0,
 ) -> None:
-    """``user`` goes through ``module`` as a learner does, through the learning services: its
-    first ``lessons`` lessons (all by default), then, if ``passed``, the final quiz answered
-    right, in ``language`` (the user's own by default)."""
+    """``user`` goes through ``module`` as a learner does, through the learning services:
+    the pre-check first if ``pre_check`` (answered wrong), its first ``lessons`` lessons (all
+    by default), ``failed_attempts`` final attempts answered wrong, then, if ``passed``, the
+    final quiz answered right, in ``language`` (the user's own by default). The learner
+    confirms the statement before each final attempt."""
     from courses.models import LessonPage, QuizPage
+    from learning.models import QuizAttempt
     from learning.services import attempt_start, attempt_submit, lesson_complete
 
+    language = language or user.preferred_language
+    quiz = QuizPage.objects.child_of(module).live().first()
+
+    def attempt(kind, correct):
+        started = attempt_start(
+            user=user, quiz=quiz, kind=kind, language=language, statement_confirmed=True
+        )
+        attempt_submit(user=user, attempt_id=started.pk, data=answers_for(started, correct=correct))
+
+    if pre_check:
+        attempt(QuizAttempt.Kind.PRE_CHECK, correct=False)
     for lesson in LessonPage.objects.child_of(module).live().order_by("path")[:lessons]:
         lesson_complete(user=user, lesson=lesson)
+    for _number in range(failed_attempts):
+        attempt(QuizAttempt.Kind.FINAL, correct=False)
     if passed:
-        quiz = QuizPage.objects.child_of(module).live().get()
-        attempt = attempt_start(user=user, quiz=quiz, language=language or user.preferred_language)
-        attempt_submit(user=user, attempt_id=attempt.pk, data=answers_for(attempt))
+        attempt(QuizAttempt.Kind.FINAL, correct=True)
 
 
 @transaction.atomic
@@ -95,7 +116,7 @@ def seed_learner() -> tuple[str, str, str]:
     if user.enrolments.exists():
         return LEARNER
     modules = list(ModulePage.objects.filter(locale__language_code="en").live().order_by("path"))
-    module_progress_make(user=user, module=modules[0], passed=True)
+    module_progress_make(user=user, module=modules[0], passed=True, pre_check=True)
     module_progress_make(user=user, module=modules[1], lessons=2)
     return LEARNER
 
@@ -202,14 +223,18 @@ def seed_organizations() -> list[tuple[str, str, str]]:
                       employer=orgs["islandcare"], due_on=soon, modules=modules)  # fmt: skip
 
     samuel, priya, mateo, _aisha = staff_by_org["harbourview"]
-    module_progress_make(user=samuel, module=modules[0], passed=True)  # completed
-    module_progress_make(user=priya, module=modules[0], lessons=2)  # in progress
+    # Five learners took the pre-check and the quiz of the first module, enough for the
+    # knowledge-gain report to show figures; Priya has used two of her three attempts.
+    module_progress_make(user=samuel, module=modules[0], passed=True, pre_check=True)
+    module_progress_make(
+        user=priya, module=modules[0], lessons=2, pre_check=True, failed_attempts=2
+    )
     module_progress_make(user=mateo, module=modules[0], lessons=1)  # will be overdue
     josephine, karim, _nadia = staff_by_org["boulangerie"]
-    module_progress_make(user=josephine, module=modules[0], passed=True)
+    module_progress_make(user=josephine, module=modules[0], passed=True, pre_check=True)
     module_progress_make(user=karim, module=modules[0], lessons=3)
     maria, tran, _grace = staff_by_org["islandcare"]
-    module_progress_make(user=maria, module=modules[0], passed=True)
+    module_progress_make(user=maria, module=modules[0], passed=True, pre_check=True)
     module_progress_make(user=maria, module=modules[1], passed=True)
     module_progress_make(user=tran, module=modules[2], lessons=1)
 

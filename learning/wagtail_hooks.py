@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from courses.certification import quiz_policy
 from courses.models import LessonPage, ModulePage, QuizPage
 from learning import selectors, services
 from learning.admin_views import EvaluationView
@@ -48,9 +49,12 @@ def _quiz_context(request, page, context):
         attempts=attempts,
         open_attempt=next((a for a in attempts if a.is_open), None),
     )
+    source = services.canonical(page)
+    policy = quiz_policy(quiz=source)
+    context.update(policy=policy, statement=services.STATEMENT)
     if enrolment is not None and context["open_attempt"] is None:
         context["refusal"] = services.attempt_refusal(
-            services.canonical(page), enrolment, timezone.now()
+            source, enrolment, timezone.now(), policy=policy
         )
     return "learning/quiz_page.html"
 
@@ -90,4 +94,27 @@ def register_evaluation_menu_item():
         name="quiz-evaluation",
         icon_name="list-ol",
         order=660,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_learning_log_actions(actions):
+    from wagtail.log_actions import LogFormatter
+
+    from learning.services.assessment import ACCOMMODATION_ACTION, RESET_ACTION
+
+    @actions.register_action(RESET_ACTION)
+    class AttemptsResetFormatter(LogFormatter):
+        label = gettext_lazy("Reset quiz attempts")
+
+        def format_message(self, log_entry):
+            return gettext_lazy("Reset quiz attempts")
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("reason", "")
+
+    actions.register_action(
+        ACCOMMODATION_ACTION,
+        gettext_lazy("Time accommodation"),
+        gettext_lazy("Changed a learner's time accommodation"),
     )

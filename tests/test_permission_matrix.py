@@ -143,7 +143,9 @@ def _build_world() -> World:
     world.module = second
     world.lesson = LessonPage.objects.child_of(second).live().order_by("path").first()
     world.quiz = QuizPage.objects.child_of(second).live().get()
-    world.open_attempt = attempt_start(user=learner, quiz=world.quiz, language="en")
+    world.open_attempt = attempt_start(
+        statement_confirmed=True, user=learner, quiz=world.quiz, language="en"
+    )
 
     outbox = len(mail.outbox)
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -9,6 +9,7 @@ from courses.models.pages import (
     ProgramPage,
     QuizPage,
 )
+from courses.models.policies import MIN_BANK_RATIO, CertificationPolicy
 from courses.models.questions import (
     Choice,
     FeedbackRow,
@@ -27,6 +28,8 @@ from courses.models.questions import (
 from courses.models.sources import Source
 
 __all__ = [
+    "MIN_BANK_RATIO",
+    "CertificationPolicy",
     "Choice",
     "FeedbackRow",
     "Grade",

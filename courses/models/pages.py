@@ -15,6 +15,7 @@ from wagtail.search import index
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.routing import PathRoutingMixin
 from courses.blocks import LessonStreamBlock
+from courses.forms import ProgramPageForm, QuizPageForm
 from courses.panels import QuestionBankPanel
 
 PERCENT = [MinValueValidator(1), MaxValueValidator(100)]
@@ -259,9 +260,14 @@ class QuizPage(Page):
                 FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("feedback_mode")]),
             ],
             heading=_("Quiz settings"),
+            help_text=_(
+                "When the module belongs to a program with a certification policy, the policy's "
+                "rules replace these settings."
+            ),
         ),
         QuestionBankPanel(heading=_("Question bank")),
     ]
+    base_form_class = QuizPageForm
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
@@ -303,6 +309,18 @@ class ProgramPage(Page):
     version = models.PositiveIntegerField(
         _("version"), default=1, validators=[MinValueValidator(1)]
     )
+    certification_policy = models.ForeignKey(
+        "courses.CertificationPolicy",
+        verbose_name=_("certification policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programs",
+        help_text=_(
+            "The rules every module quiz of this program follows: questions drawn per attempt, "
+            "attempts and waits, feedback and time limit."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -313,10 +331,12 @@ class ProgramPage(Page):
             [
                 FieldPanel("issues_certificate"),
                 FieldRowPanel([FieldPanel("certificate_validity_months"), FieldPanel("version")]),
+                FieldPanel("certification_policy"),
             ],
             heading=_("Certificate"),
         ),
     ]
+    base_form_class = ProgramPageForm
     parent_page_types = ["courses.ModuleIndexPage"]
     subpage_types: list[str] = []
 

@@ -147,9 +147,28 @@ class Question(
     sort_order = models.IntegerField(
         _("order"), default=0, help_text=_("Position in the bank when questions are not shuffled.")
     )
+    # The lesson this question assesses: draws are balanced across lessons and a missed
+    # question points the learner to it. A page key for the same reason as ``quiz``, so each
+    # translation points at the lesson of its own language. Deleting a lesson leaves its
+    # questions untagged (SET_NULL) rather than deleting them or blocking the deletion; a
+    # certificate-bearing quiz with an untagged question then cannot be published until an
+    # editor tags it again.
+    lesson = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("lesson assessed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessing_questions",
+        help_text=_("The lesson of this module that the question assesses."),
+    )
 
-    # Each translation belongs to the quiz page of its own language.
-    override_translatable_fields = [TranslatableField("quiz"), SynchronizedField("sort_order")]
+    # Each translation belongs to the quiz page, and assesses the lesson, of its own language.
+    override_translatable_fields = [
+        TranslatableField("quiz"),
+        TranslatableField("lesson"),
+        SynchronizedField("sort_order"),
+    ]
 
     template_name = ""  # set by each subtype
     # Relations a subtype needs to show and grade itself, loaded once per subtype.
@@ -160,6 +179,7 @@ class Question(
 
     common_panels = [
         PageChooserPanel("quiz", page_type="courses.QuizPage"),
+        PageChooserPanel("lesson", page_type="courses.LessonPage"),
         FieldPanel("prompt"),
         FieldPanel("explanation"),
         FieldRowPanel([FieldPanel("points"), FieldPanel("sort_order")]),
@@ -181,6 +201,12 @@ class Question(
             raise ValidationError(
                 {"quiz": _("Choose the quiz in the same language as the question.")}
             )
+        if self.lesson_id and self.quiz_id:
+            from courses.models.pages import LessonPage
+
+            module = self.quiz.get_parent()
+            if not LessonPage.objects.child_of(module).filter(pk=self.lesson_id).exists():
+                raise ValidationError({"lesson": _("Choose a lesson of this quiz's module.")})
 
     def __str__(self):
         prompt = " ".join(self.prompt.split())

@@ -1,6 +1,7 @@
 """People at run time: accounts, organizations and their partnerships, invitations and
 assignments, enrolments, progress, quiz attempts, survey responses and reminders."""
 
+from learning.models.accommodations import TimeAccommodation
 from learning.models.organizations import (
     Assignment,
     Invitation,
@@ -35,5 +36,6 @@ __all__ = [
     "LessonProgress",
     "QuizAttempt",
     "SurveyResponse",
+    "TimeAccommodation",
     "User",
 ]

@@ -51,6 +51,9 @@ class Enrolment(models.Model):
     # Set when the learner must complete the module again (recertification): lessons and
     # attempts from before it no longer count towards completion.
     restarted_at = models.DateTimeField(_("restarted at"), null=True, blank=True)
+    # Set when an SPO manager or site administrator gives the learner a fresh round of attempts
+    # (the reason is in the audit log): attempts before it no longer count towards the limit.
+    attempts_reset_at = models.DateTimeField(_("attempts reset at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -134,6 +137,14 @@ class QuizAttempt(models.Model):
         _("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(null=True)
+    # The certification policy in force when the attempt started (``CertificationPolicy.
+    # snapshot`` plus the bank size and any time accommodation); empty when none applied.
+    policy = models.JSONField(_("policy in force"), default=dict, blank=True)
+    # The learner's statement that they take the assessment themselves, without help, as they
+    # confirmed it: when, in which language, in which words. Shown to auditors only.
+    statement_at = models.DateTimeField(_("statement confirmed at"), null=True, blank=True)
+    statement_language = models.CharField(_("statement language"), max_length=10, blank=True)
+    statement_text = models.TextField(_("statement"), blank=True)
 
     class Meta:
         verbose_name = _("quiz attempt")

@@ -2,6 +2,15 @@
 learner's own modules and attempts, and editors' aggregates. ``organizations``: what SPO and
 employer staff may see of their organizations."""
 
+from learning.selectors.assessment import (
+    MIN_LEARNERS,
+    LessonGain,
+    attempt_records,
+    knowledge_gain_by_lesson,
+    learner_enrolments,
+    partner_learner,
+    review_lessons,
+)
 from learning.selectors.progress import (
     KnowledgeGain,
     ModuleProgress,
@@ -20,6 +29,13 @@ from learning.selectors.progress import (
 )
 
 __all__ = [
+    "MIN_LEARNERS",
+    "LessonGain",
+    "attempt_records",
+    "knowledge_gain_by_lesson",
+    "learner_enrolments",
+    "partner_learner",
+    "review_lessons",
     "KnowledgeGain",
     "ModuleProgress",
     "QuestionAnalysis",

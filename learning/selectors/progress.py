@@ -222,24 +222,23 @@ class QuizAnalysis:
 
 
 def quiz_item_analysis(*, quiz: QuizPage) -> QuizAnalysis:
-    """Item analysis of a quiz's graded final attempts: per question, how many answered, the
-    share with full marks, the discrimination index (share correct in the top 27% of attempts
-    by score minus the share in the bottom 27%), and the wrong answer chosen most often."""
-    attempts = list(
+    """Item analysis of a quiz's graded final attempts. Each attempt may draw a different
+    subset of the bank, so every figure of a question is computed over the attempts that drew
+    it: how many answered, the share with full marks (facility), the discrimination index
+    (share correct in the top 27% of those attempts by score minus the share in their bottom
+    27%), and the wrong answer chosen most often."""
+    scores = dict(
         QuizAttempt.objects.filter(
             quiz=quiz, kind=QuizAttempt.Kind.FINAL, status=QuizAttempt.Status.SUBMITTED
-        )
-        .order_by("-score", "pk")
-        .values_list("pk", flat=True)
+        ).values_list("pk", "score")
     )
-    group = max(1, round(len(attempts) * DISCRIMINATION_GROUP)) if attempts else 0
-    upper, lower = set(attempts[:group]), set(attempts[-group:]) if group else set()
     questions = {
         q.pk: QuestionAnalysis(question=q)
         for q in Question.load_children(Question.objects.filter(quiz=quiz).order_by("sort_order"))
     }
-    tallies = {pk: {"upper": [0, 0], "lower": [0, 0], "wrong": Counter()} for pk in questions}
-    rows = AttemptQuestion.objects.filter(attempt_id__in=attempts).values_list(
+    drawn: dict[int, list[tuple[int, bool]]] = {pk: [] for pk in questions}
+    wrong: dict[int, Counter] = {pk: Counter() for pk in questions}
+    rows = AttemptQuestion.objects.filter(attempt_id__in=list(scores)).values_list(
         "attempt_id", "question_id", "fraction", "response"
     )
     for attempt_id, question_id, fraction, response in rows.iterator(chunk_size=2000):
@@ -249,23 +248,24 @@ def quiz_item_analysis(*, quiz: QuizPage) -> QuizAnalysis:
         full = fraction == 1
         analysis.answered += 1
         analysis.correct += full
-        tally = tallies[question_id]
-        for name, members in (("upper", upper), ("lower", lower)):
-            if attempt_id in members:
-                tally[name][0] += 1
-                tally[name][1] += full
+        drawn[question_id].append((attempt_id, full))
         if response is not None and not full:
             for row in analysis.question.grade(response).rows:
                 if row.chosen and not row.correct:
-                    tally["wrong"][row.text] += 1
+                    wrong[question_id][row.text] += 1
     for pk, analysis in questions.items():
-        tally = tallies[pk]
-        (n_up, c_up), (n_low, c_low) = tally["upper"], tally["lower"]
-        if n_up and n_low:
-            analysis.discrimination = round(c_up / n_up - c_low / n_low, 2)
-        if tally["wrong"]:
-            analysis.wrong_choice, analysis.wrong_choice_count = tally["wrong"].most_common(1)[0]
-    return QuizAnalysis(quiz=quiz, attempts=len(attempts), questions=list(questions.values()))
+        answers = sorted(drawn[pk], key=lambda pair: (-scores[pair[0]], pair[0]))
+        if answers:
+            group = max(1, round(len(answers) * DISCRIMINATION_GROUP))
+            upper, lower = answers[:group], answers[-group:]
+            analysis.discrimination = round(
+                sum(full for _a, full in upper) / len(upper)
+                - sum(full for _a, full in lower) / len(lower),
+                2,
+            )
+        if wrong[pk]:
+            analysis.wrong_choice, analysis.wrong_choice_count = wrong[pk].most_common(1)[0]
+    return QuizAnalysis(quiz=quiz, attempts=len(scores), questions=list(questions.values()))
 
 
 @dataclass

@@ -2,6 +2,14 @@
 surveys. ``organizations``: organizations, invitations, partnerships, assignments.
 ``reminders``: the scheduled emails."""
 
+from learning.services.assessment import (
+    STATEMENT,
+    attempts_reset,
+    balanced_draw,
+    can_reset_attempts,
+    statement_text,
+    time_accommodation_set,
+)
 from learning.services.privacy import account_delete, personal_data
 from learning.services.progress import (
     DEADLINE_GRACE,
@@ -26,6 +34,12 @@ from learning.services.progress import (
 )
 
 __all__ = [
+    "STATEMENT",
+    "attempts_reset",
+    "balanced_draw",
+    "can_reset_attempts",
+    "statement_text",
+    "time_accommodation_set",
     "account_delete",
     "personal_data",
     "DEADLINE_GRACE",

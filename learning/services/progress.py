@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
+from courses.certification import quiz_policy
 from courses.models import (
+    CertificationPolicy,
     InvalidResponse,
     LessonPage,
     MissingResponse,
@@ -26,6 +28,7 @@ from courses.models import (
 )
 from courses.selectors import quiz_questions
 from learning.models import AttemptQuestion, Enrolment, LessonProgress, QuizAttempt, SurveyResponse
+from learning.services import assessment
 from learning.signals import module_completed as module_completed_signal
 
 logger = logging.getLogger(__name__)
@@ -171,7 +174,12 @@ def cycle_attempts(enrolment: Enrolment):
     return enrolment.attempts.filter(started_at__gte=enrolment.restarted_at)
 
 
-def attempt_refusal(quiz: QuizPage, enrolment: Enrolment, now) -> str | None:
+def attempt_refusal(
+    quiz: QuizPage, enrolment: Enrolment, now, *, policy: CertificationPolicy | None = None
+) -> str | None:
+    """Why a new final attempt at ``quiz`` (canonical) cannot start at ``now``, or None.
+    Under a certification ``policy`` its rounds and wait apply; otherwise the quiz's own
+    ``max_attempts`` and ``cooldown_minutes``."""
     closed = (
         cycle_attempts(enrolment)
         .filter(kind=QuizAttempt.Kind.FINAL)
@@ -179,6 +187,9 @@ def attempt_refusal(quiz: QuizPage, enrolment: Enrolment, now) -> str | None:
     )
     if closed.filter(passed=True).exists():
         return _("You have already passed this quiz.")
+    policy = policy if policy is not None else quiz_policy(quiz=quiz)
+    if policy is not None:
+        return assessment.policy_refusal(policy=policy, enrolment=enrolment, closed=closed, now=now)
     if quiz.max_attempts and closed.count() >= quiz.max_attempts:
         return _("You have used all your attempts at this quiz.")
     last = closed.order_by("-submitted_at").first()
@@ -197,10 +208,17 @@ def attempt_start(
     quiz: QuizPage,
     kind: str = QuizAttempt.Kind.FINAL,
     language: str,
+    statement_confirmed: bool = False,
     rng: random.Random | None = None,
 ) -> QuizAttempt:
     """Start an attempt, or return the one already open, with its questions drawn and laid
-    out for good. Raises AttemptRefused when the quiz's rules forbid a new one now."""
+    out for good.
+
+    Under a certification policy (see ``courses.certification.quiz_policy``) a final attempt
+    needs the learner's statement (``statement_confirmed``), draws the policy's number of
+    questions balanced over the lessons and never one the learner met in the pre-check, and
+    records the policy in force; the pre-check leaves enough of the bank for that draw.
+    Raises AttemptRefused when the rules forbid a new attempt now."""
     rng = rng or random.SystemRandom()
     source_quiz = canonical(quiz)
     with transaction.atomic():
@@ -211,27 +229,56 @@ def attempt_start(
         if existing := open_attempt.first():
             return existing
         now = timezone.now()
-        if kind == QuizAttempt.Kind.PRE_CHECK:
+        policy = quiz_policy(quiz=source_quiz)
+        final = kind == QuizAttempt.Kind.FINAL
+        if not final:
             if enrolment.attempts.exists():
                 raise AttemptRefused(_("The pre-check is only offered before the quiz."))
-        elif reason := attempt_refusal(source_quiz, enrolment, now):
+        elif reason := attempt_refusal(source_quiz, enrolment, now, policy=policy):
             raise AttemptRefused(reason)
+        if final and policy is not None and not statement_confirmed:
+            raise AttemptRefused(
+                _("Confirm that you are taking the assessment yourself, without help.")
+            )
 
         questions = quiz_questions(quiz=source_quiz)
         if not questions:
             raise AttemptRefused(_("This quiz has no questions yet."))
-        count = len(questions)
-        if kind == QuizAttempt.Kind.PRE_CHECK:
-            count = min(PRE_CHECK_QUESTIONS, count)
+        count, exclude = len(questions), set()
+        if not final:
+            count = assessment.pre_check_size(
+                bank=len(questions), policy=policy, default=PRE_CHECK_QUESTIONS
+            )
+        elif policy is not None:
+            count = policy.questions_to_draw
+            exclude = assessment.pre_check_questions(enrolment)
         elif source_quiz.questions_to_draw:
             count = min(source_quiz.questions_to_draw, count)
-        drawn = rng.sample(questions, count) if count < len(questions) else list(questions)
-        if source_quiz.shuffle_questions:
+        if not count:
+            raise AttemptRefused(_("This quiz has no questions yet."))
+        if policy is not None:
+            drawn = assessment.balanced_draw(questions, count, rng, exclude=exclude)
+        else:
+            drawn = rng.sample(questions, count) if count < len(questions) else list(questions)
+        if source_quiz.shuffle_questions or policy is not None:
             rng.shuffle(drawn)
         else:
             drawn.sort(key=lambda q: (q.sort_order, q.pk))
 
-        time_limit = source_quiz.time_limit_minutes if kind == QuizAttempt.Kind.FINAL else None
+        time_limit, record = None, {}
+        if final:
+            base = policy.time_limit_minutes if policy else source_quiz.time_limit_minutes
+            factor = assessment.time_factor(user) if base else Decimal(1)
+            time_limit = float(base * factor) if base else None
+            if policy is not None:
+                record = {
+                    **policy.snapshot,
+                    "bank_size": len(questions),
+                    "time_factor": str(factor),
+                    "time_limit_applied_minutes": time_limit,
+                    "excluded_pre_check_questions": sorted(exclude),
+                }
+        statement = final and policy is not None
         attempt = QuizAttempt.objects.create(
             enrolment=enrolment,
             quiz=source_quiz,
@@ -242,13 +289,19 @@ def attempt_start(
             deadline=now + datetime.timedelta(minutes=time_limit) if time_limit else None,
             pass_mark=source_quiz.effective_pass_mark,
             max_points=sum(q.points for q in drawn),
+            policy=record,
+            statement_at=now if statement else None,
+            statement_language=language if statement else "",
+            statement_text=assessment.statement_text(language) if statement else "",
         )
         AttemptQuestion.objects.bulk_create(
             AttemptQuestion(
                 attempt=attempt,
                 question=question,
                 position=position,
-                layout=question.new_layout(rng, shuffle=source_quiz.shuffle_choices),
+                layout=question.new_layout(
+                    rng, shuffle=source_quiz.shuffle_choices or policy is not None
+                ),
             )
             for position, question in enumerate(drawn, start=1)
         )

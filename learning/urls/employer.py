@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning.views import dashboards, organizations
+from learning.views import assessment, dashboards, organizations
 
 app_name = "employer"
 
@@ -17,4 +17,9 @@ urlpatterns = [
         name="invite_csv",
     ),
     path("<int:employer_id>/assign/", organizations.EmployerAssignView.as_view(), name="assign"),
+    path(
+        "<int:employer_id>/time-accommodations/",
+        assessment.TimeAccommodationView.as_view(),
+        name="time_accommodations",
+    ),
 ]

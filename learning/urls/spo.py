@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning.views import dashboards, organizations
+from learning.views import assessment, dashboards, organizations
 
 app_name = "spo"
 
@@ -25,6 +25,11 @@ urlpatterns = [
         "<int:spo_id>/employers/<int:employer_id>/assign/",
         organizations.SpoAssignView.as_view(),
         name="assign",
+    ),
+    path(
+        "<int:spo_id>/employers/<int:employer_id>/learners/<int:learner_id>/attempts/",
+        assessment.AttemptRecordView.as_view(),
+        name="attempt_record",
     ),
     path(
         "<int:spo_id>/employers/<int:employer_id>/end/",

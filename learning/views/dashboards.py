@@ -31,6 +31,7 @@ from learning.models import Membership, Organization, Province
 from learning.selectors import dashboards
 from learning.selectors.organizations import (
     employer_for,
+    is_spo_manager,
     partner_employer,
     spo_for,
     user_employers,
@@ -486,6 +487,7 @@ class SpoEmployerView(LoginRequiredMixin, View):
         context = _employer_context(request, employer)
         context.update(
             spo=spo,
+            can_see_attempts=is_spo_manager(user=request.user, spo=spo),
             csv_url=reverse("spo:employer_export", args=[spo.pk, employer.pk, "csv"]),
             xlsx_url=reverse("spo:employer_export", args=[spo.pk, employer.pk, "xlsx"]),
             back_url=reverse("spo:dashboard", args=[spo.pk]),

@@ -93,7 +93,11 @@ def attempt_start(request, quiz_id: int):
         return render(request, "learning/submission_rejected.html", status=400)
     try:
         attempt = services.attempt_start(
-            user=request.user, quiz=quiz, kind=kind, language=get_language()
+            user=request.user,
+            quiz=quiz,
+            kind=kind,
+            language=get_language(),
+            statement_confirmed=request.POST.get("statement") == "confirmed",
         )
     except (services.AttemptRefused, PermissionDenied) as error:
         messages.error(request, getattr(error, "message", str(error)))
@@ -200,18 +204,25 @@ def attempt_results(request, attempt_id: int):
     quiz = attempt.quiz
     mode = quiz.feedback_mode
     is_final = attempt.kind == QuizAttempt.Kind.FINAL
+    # Under a certification policy a failed attempt reveals no answer, only what was missed
+    # and which lesson to review; a pass shows everything.
+    certification = bool(attempt.policy)
     show_answers = is_final and (
-        mode == QuizPage.FeedbackMode.ALWAYS
+        attempt.passed
+        if certification
+        else mode == QuizPage.FeedbackMode.ALWAYS
         or (mode == QuizPage.FeedbackMode.AFTER_PASS and attempt.passed)
     )
     rows = []
     if attempt.status == QuizAttempt.Status.SUBMITTED:
+        lessons = selectors.review_lessons(attempt=attempt, locale=_locale())
         for item, question in selectors.attempt_display(attempt=attempt, locale=_locale()):
             rows.append(
                 {
                     "item": item,
                     "question": question,
                     "grade": question.grade(item.response) if show_answers else None,
+                    "review_lesson": lessons.get(item.pk) if certification else None,
                 }
             )
     enrolment = attempt.enrolment

@@ -459,7 +459,9 @@ def test_renewed_learner_must_pass_the_quiz_again(expiring, django_capture_on_co
     quiz = QuizPage.objects.child_of(module).live().get()
     for lesson in lessons:
         learning_services.lesson_complete(user=holder, lesson=lesson)
-    attempt = learning_services.attempt_start(user=holder, quiz=quiz, language="fr")
+    attempt = learning_services.attempt_start(
+        statement_confirmed=True, user=holder, quiz=quiz, language="fr"
+    )
     learning_services.attempt_submit(
         user=holder, attempt_id=attempt.pk, data=answers_for(attempt, correct=True)
     )
@@ -476,7 +478,9 @@ def test_renewed_learner_must_pass_the_quiz_again(expiring, django_capture_on_co
         enrolment = Enrolment.objects.get(user=holder, module=module)
         assert enrolment.completed_at is None  # the old passed attempt no longer counts
         assert learning_services.attempt_refusal(quiz, enrolment, timezone.now()) is None
-        attempt = learning_services.attempt_start(user=holder, quiz=quiz, language="fr")
+        attempt = learning_services.attempt_start(
+            statement_confirmed=True, user=holder, quiz=quiz, language="fr"
+        )
         with django_capture_on_commit_callbacks(execute=True):
             learning_services.attempt_submit(
                 user=holder, attempt_id=attempt.pk, data=answers_for(attempt, correct=True)

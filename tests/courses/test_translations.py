@@ -7,6 +7,8 @@ from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation, TranslationSource
 from wagtail_localize.operations import TranslationCreator
 
+from cms.services import TranslationImportError
+from courses.demo import load
 from courses.models import LessonPage, ModulePage, Question, QuizPage
 from courses.selectors import (
     TranslationState,
@@ -15,7 +17,11 @@ from courses.selectors import (
     quiz_questions,
     translation_statuses,
 )
-from courses.services import quiz_questions_translation_create, translation_publish_blockers
+from courses.services import (
+    module_import,
+    quiz_questions_translation_create,
+    translation_publish_blockers,
+)
 from tests.factories.courses import LessonPageFactory, SingleChoiceQuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +206,49 @@ def test_translation_report_is_for_admin_users_only(client, django_user_model):
     response = client.get("/admin/courses/translations/")
 
     assert response.status_code in (302, 403)
+
+
+def test_seeded_questions_assess_a_lesson_of_their_own_language_and_module(french):
+    questions = Question.objects.non_polymorphic().select_related("lesson", "quiz", "locale")
+
+    assert questions.count() >= 80
+    for question in questions:
+        assert question.lesson is not None, question
+        assert question.lesson.locale_id == question.locale_id
+        assert question.lesson.get_parent().pk == question.quiz.get_parent().pk
+        assert question.lesson.specific_class is LessonPage
+
+
+def test_french_question_assesses_the_translation_of_the_english_lesson(french):
+    question = (
+        Question.objects.filter(locale__language_code="en", lesson__isnull=False)
+        .select_related("lesson")
+        .first()
+    )
+
+    translated = question.get_translation(french)
+
+    assert translated.lesson_id == question.lesson.get_translation(french).pk
+
+
+def test_import_refuses_a_translation_naming_another_lesson(catalogue, french):
+
+    source, translation = (
+        load("intercultural-competency", "en"),
+        load("intercultural-competency", "fr"),
+    )
+    source["slug"] = translation["slug"] = "lesson-tag-test"
+    translation["quiz"]["questions"][0]["lesson"] = source["lessons"][1]["slug"]
+
+    with pytest.raises(TranslationImportError, match="names lesson"):
+        module_import(index=catalogue, source=source, translations={french: translation})
+
+
+def test_import_refuses_an_unknown_lesson(catalogue):
+
+    source = load("intercultural-competency", "en")
+    source["slug"] = "lesson-tag-test"
+    source["quiz"]["questions"][0]["lesson"] = "no-such-lesson"
+
+    with pytest.raises(TranslationImportError, match="no-such-lesson"):
+        module_import(index=catalogue, source=source, translations={})

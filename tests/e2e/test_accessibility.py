@@ -310,7 +310,12 @@ def module_complete(user: User, module: ModulePage) -> Certificate:
     certificate."""
     for lesson in LessonPage.objects.child_of(module).live():
         lesson_complete(user=user, lesson=lesson)
-    attempt = attempt_start(user=user, quiz=QuizPage.objects.child_of(module).get(), language="en")
+    attempt = attempt_start(
+        statement_confirmed=True,
+        user=user,
+        quiz=QuizPage.objects.child_of(module).get(),
+        language="en",
+    )
     attempt_submit(user=user, attempt_id=attempt.pk, data=answers_for(attempt))
     enrolment = Enrolment.objects.get(user=user, module=module)
     return certificate_issue(enrolment_id=enrolment.pk)
@@ -374,7 +379,7 @@ def demo_seed(mailoutbox) -> dict[str, State]:
         state.pages = {
             name: page.get_translation(locale).specific for name, page in sources.items()
         }
-        failed = attempt_start(user=learner, quiz=quiz, language=language)
+        failed = attempt_start(statement_confirmed=True, user=learner, quiz=quiz, language=language)
         attempt_submit(user=learner, attempt_id=failed.pk, data=answers_for(failed, correct=False))
         failed.refresh_from_db()
         assert failed.passed is False

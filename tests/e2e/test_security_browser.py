@@ -548,7 +548,9 @@ def test_xss_corpus_never_runs(windows):
     learner.page.locator("main form button[type=submit]").first.click()
     expect(learner.page).to_have_url(re.compile(r"/my-learning/attempts/\d+/$"))
     learner()
-    attempt = attempt_start(user=people["employer_learner"], quiz=site["quiz"], language="en")
+    attempt = attempt_start(
+        statement_confirmed=True, user=people["employer_learner"], quiz=site["quiz"], language="en"
+    )
     attempt_submit(
         user=people["employer_learner"], attempt_id=attempt.pk, data=answers_for(attempt)
     )

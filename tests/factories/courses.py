@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 from wagtail.models import Locale
 
 from courses.models import (
+    CertificationPolicy,
     Choice,
     LessonPage,
     MatchingPair,
@@ -200,3 +201,11 @@ class SourceFactory(DjangoModelFactory):
 
     class Meta:
         model = Source
+
+
+class CertificationPolicyFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Policy {n}")
+    questions_to_draw = 6
+
+    class Meta:
+        model = CertificationPolicy

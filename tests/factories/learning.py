@@ -1,11 +1,22 @@
 """Factories for people and their progress."""
 
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from courses.models import ModulePage, QuizPage
-from learning.models import Enrolment, Membership, Organization, Partnership, QuizAttempt, User
+from learning.models import (
+    AttemptQuestion,
+    Enrolment,
+    Membership,
+    Organization,
+    Partnership,
+    QuizAttempt,
+    TimeAccommodation,
+    User,
+)
 
 
 class UserFactory(DjangoModelFactory):
@@ -105,3 +116,25 @@ class QuizAttemptFactory(DjangoModelFactory):
 
     class Meta:
         model = QuizAttempt
+
+
+class AttemptQuestionFactory(DjangoModelFactory):
+    """A graded question of an attempt: full marks unless ``fraction`` says otherwise."""
+
+    attempt = factory.SubFactory(QuizAttemptFactory)
+    position = factory.LazyAttribute(lambda o: o.attempt.items.count() + 1)
+    response = factory.Dict({})
+    fraction = 1
+    points = factory.LazyAttribute(lambda o: o.fraction * o.question.points)
+
+    class Meta:
+        model = AttemptQuestion
+
+
+class TimeAccommodationFactory(DjangoModelFactory):
+    employer = factory.SubFactory(EmployerFactory)
+    learner = factory.SubFactory(UserFactory)
+    time_factor = Decimal("1.5")
+
+    class Meta:
+        model = TimeAccommodation

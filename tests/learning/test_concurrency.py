@@ -64,7 +64,9 @@ def run_together(count, target):
 
 def test_concurrent_identical_submissions_grade_once(quiz):
     learner = UserFactory()
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     data = right_answers(attempt)
 
     results, errors = run_together(
@@ -81,7 +83,9 @@ def test_concurrent_identical_submissions_grade_once(quiz):
 
 def test_concurrent_different_submissions_grade_one_and_reject_the_rest(quiz):
     learner = UserFactory()
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     right = right_answers(attempt)
     from tests.learning.conftest import wrong_answers
 
@@ -110,7 +114,12 @@ def test_concurrent_starts_open_one_attempt(quiz):
     learner = UserFactory()
 
     results, errors = run_together(
-        4, lambda _i: services.attempt_start(user=learner, quiz=quiz, language="en").pk
+        4,
+        lambda _i: (
+            services.attempt_start(
+                statement_confirmed=True, user=learner, quiz=quiz, language="en"
+            ).pk
+        ),
     )
 
     assert errors == []

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def active_learner(learner, lessons, quiz):
     MembershipFactory(user=learner, organization=EmployerFactory(legal_name="Fundy Boats Ltd."))
     services.lesson_complete(user=learner, lesson=lessons[0])
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     services.attempt_submit(user=learner, attempt_id=attempt.pk, data=right_answers(attempt))
     return learner
 

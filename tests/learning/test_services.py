@@ -74,8 +74,12 @@ def test_lesson_done_in_french_counts_in_english(learner, lessons, french):
 
 
 def test_starting_an_attempt_fixes_questions_and_order(learner, quiz):
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en", rng=random.Random(4))
-    again = services.attempt_start(user=learner, quiz=quiz, language="fr", rng=random.Random(9))
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en", rng=random.Random(4)
+    )
+    again = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="fr", rng=random.Random(9)
+    )
 
     items = list(attempt.items.order_by("position").values_list("question_id", "layout"))
     assert again.pk == attempt.pk  # a refresh or another device resumes it
@@ -87,7 +91,9 @@ def test_questions_to_draw_limits_the_attempt(learner, quiz):
     quiz.questions_to_draw = 4
     quiz.save_revision().publish()
 
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
 
     assert attempt.items.count() == 4
 
@@ -96,7 +102,9 @@ def test_unshuffled_quiz_keeps_bank_order(learner, quiz):
     quiz.shuffle_questions = False
     quiz.save_revision().publish()
 
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
 
     orders = [item.question.sort_order for item in attempt.items.order_by("position")]
     assert orders == sorted(orders)
@@ -106,7 +114,9 @@ def test_unshuffled_quiz_keeps_bank_order(learner, quiz):
 
 
 def test_right_answers_pass_with_full_marks(learner, quiz):
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
 
     attempt, missing = submit(learner, attempt, right_answers(attempt))
 
@@ -115,7 +125,9 @@ def test_right_answers_pass_with_full_marks(learner, quiz):
 
 
 def test_wrong_answers_fail(learner, quiz):
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
 
     attempt, _missing = submit(learner, attempt, wrong_answers(attempt))
 
@@ -123,7 +135,9 @@ def test_wrong_answers_fail(learner, quiz):
 
 
 def test_score_is_points_over_maximum(learner, quiz):
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     data = right_answers(attempt)
     first = attempt.items.order_by("position").first()
     wrong = first.question.get_real_instance()
@@ -147,7 +161,9 @@ def test_module_completes_only_with_all_lessons_and_a_pass(
 ):
     for lesson in lessons[:-1]:
         services.lesson_complete(user=learner, lesson=lesson)
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         submit(learner, attempt, right_answers(attempt))
     enrolment = Enrolment.objects.get(user=learner)
@@ -167,7 +183,9 @@ def test_module_completes_only_with_all_lessons_and_a_pass(
 def test_a_failed_quiz_never_completes_the_module(learner, lessons, quiz, completions):
     for lesson in lessons:
         services.lesson_complete(user=learner, lesson=lesson)
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
 
     submit(learner, attempt, wrong_answers(attempt))
 
@@ -179,7 +197,9 @@ def test_completion_waits_for_the_transaction(learner, lessons, quiz, completion
     """module_completed is scheduled with on_commit: nothing is announced before commit."""
     for lesson in lessons:
         services.lesson_complete(user=learner, lesson=lesson)
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
 
     submit(learner, attempt, right_answers(attempt))
 
@@ -191,22 +211,26 @@ def test_completion_waits_for_the_transaction(learner, lessons, quiz, completion
 
 
 def test_a_passed_quiz_cannot_be_retaken(learner, quiz):
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     submit(learner, attempt, right_answers(attempt))
 
     with pytest.raises(services.AttemptRefused):
-        services.attempt_start(user=learner, quiz=quiz, language="en")
+        services.attempt_start(statement_confirmed=True, user=learner, quiz=quiz, language="en")
 
 
 def test_maximum_attempts(learner, quiz):
     quiz.max_attempts = 2
     quiz.save_revision().publish()
     for _ in range(2):
-        attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+        attempt = services.attempt_start(
+            statement_confirmed=True, user=learner, quiz=quiz, language="en"
+        )
         submit(learner, attempt, wrong_answers(attempt))
 
     with pytest.raises(services.AttemptRefused) as refused:
-        services.attempt_start(user=learner, quiz=quiz, language="en")
+        services.attempt_start(statement_confirmed=True, user=learner, quiz=quiz, language="en")
 
     assert "all your attempts" in refused.value.message
 
@@ -216,13 +240,17 @@ def test_cooldown_between_attempts(learner, quiz):
     quiz.save_revision().publish()
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+        attempt = services.attempt_start(
+            statement_confirmed=True, user=learner, quiz=quiz, language="en"
+        )
         submit(learner, attempt, wrong_answers(attempt))
     with time_machine.travel(start + datetime.timedelta(minutes=29), tick=False):
         with pytest.raises(services.AttemptRefused):
-            services.attempt_start(user=learner, quiz=quiz, language="en")
+            services.attempt_start(statement_confirmed=True, user=learner, quiz=quiz, language="en")
     with time_machine.travel(start + datetime.timedelta(minutes=31), tick=False):
-        retake = services.attempt_start(user=learner, quiz=quiz, language="en")
+        retake = services.attempt_start(
+            statement_confirmed=True, user=learner, quiz=quiz, language="en"
+        )
 
     assert retake.number == 2
 
@@ -240,7 +268,9 @@ def timed_quiz(quiz):
 def test_submission_before_the_deadline_is_graded(learner, timed_quiz):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        attempt = services.attempt_start(user=learner, quiz=timed_quiz, language="en")
+        attempt = services.attempt_start(
+            statement_confirmed=True, user=learner, quiz=timed_quiz, language="en"
+        )
     with time_machine.travel(start + datetime.timedelta(minutes=10, seconds=20), tick=False):
         attempt, _missing = submit(learner, attempt, right_answers(attempt))
 
@@ -250,7 +280,9 @@ def test_submission_before_the_deadline_is_graded(learner, timed_quiz):
 def test_submission_after_the_deadline_is_closed_ungraded(learner, timed_quiz):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        attempt = services.attempt_start(user=learner, quiz=timed_quiz, language="en")
+        attempt = services.attempt_start(
+            statement_confirmed=True, user=learner, quiz=timed_quiz, language="en"
+        )
     with time_machine.travel(start + datetime.timedelta(minutes=10, seconds=31), tick=False):
         attempt, _missing = submit(learner, attempt, right_answers(attempt))
 
@@ -261,7 +293,9 @@ def test_submission_after_the_deadline_is_closed_ungraded(learner, timed_quiz):
 def test_asking_for_more_time_extends_the_deadline(learner, timed_quiz):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        attempt = services.attempt_start(user=learner, quiz=timed_quiz, language="en")
+        attempt = services.attempt_start(
+            statement_confirmed=True, user=learner, quiz=timed_quiz, language="en"
+        )
     with time_machine.travel(start + datetime.timedelta(minutes=9), tick=False):
         extended = services.attempt_extend(user=learner, attempt_id=attempt.pk)
     with time_machine.travel(start + datetime.timedelta(minutes=15), tick=False):
@@ -272,7 +306,9 @@ def test_asking_for_more_time_extends_the_deadline(learner, timed_quiz):
 
 
 def test_time_can_be_extended_ten_times(learner, timed_quiz):
-    attempt = services.attempt_start(user=learner, quiz=timed_quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=timed_quiz, language="en"
+    )
     for _ in range(services.MAX_EXTENSIONS):
         services.attempt_extend(user=learner, attempt_id=attempt.pk)
 
@@ -292,7 +328,7 @@ def tamper(data: QueryDict, **changes) -> QueryDict:
 
 @pytest.fixture
 def attempt(learner, quiz):
-    return services.attempt_start(user=learner, quiz=quiz, language="en")
+    return services.attempt_start(statement_confirmed=True, user=learner, quiz=quiz, language="en")
 
 
 def single_choice_item(attempt):
@@ -402,7 +438,7 @@ def test_pre_check_draws_five_and_is_offered_once(learner, quiz):
         services.attempt_start(
             user=learner, quiz=quiz, kind=QuizAttempt.Kind.PRE_CHECK, language="en"
         )
-    final = services.attempt_start(user=learner, quiz=quiz, language="en")
+    final = services.attempt_start(statement_confirmed=True, user=learner, quiz=quiz, language="en")
 
     assert pre.items.count() == services.PRE_CHECK_QUESTIONS
     assert (final.kind, final.number) == ("final", 1)
@@ -413,7 +449,9 @@ def test_pre_check_draws_five_and_is_offered_once(learner, quiz):
 def completed(learner, lessons, quiz):
     for lesson in lessons:
         services.lesson_complete(user=learner, lesson=lesson)
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     submit(learner, attempt, right_answers(attempt))
     return Enrolment.objects.get(user=learner)
 
@@ -459,7 +497,9 @@ def test_lesson_pages_of_another_module_do_not_complete_this_one(learner, lesson
     other = ModulePage.objects.get(slug="anti-racism-and-anti-discrimination")
     for lesson in LessonPage.objects.child_of(other).live():
         services.lesson_complete(user=learner, lesson=lesson)
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
 
     submit(learner, attempt, right_answers(attempt))
 

@@ -225,7 +225,9 @@ def test_tampered_submission_gets_a_400_page_in_the_learners_language(
 
 
 def test_someone_elses_attempt_is_not_found(client, quiz, learner):
-    attempt = services.attempt_start(user=learner, quiz=quiz, language="en")
+    attempt = services.attempt_start(
+        statement_confirmed=True, user=learner, quiz=quiz, language="en"
+    )
     client.force_login(UserFactory())
 
     assert client.get(f"/en/my-learning/attempts/{attempt.pk}/").status_code == 404

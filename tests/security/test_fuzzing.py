@@ -336,7 +336,9 @@ class Learner:
         if self.attempt is None or self.attempt.status != QuizAttempt.Status.IN_PROGRESS:
             user = UserFactory()
             self.client.force_login(user)
-            self.attempt = attempt_start(user=user, quiz=self.quiz, language="en")
+            self.attempt = attempt_start(
+                statement_confirmed=True, user=user, quiz=self.quiz, language="en"
+            )
         return self.attempt
 
 
