@@ -73,6 +73,12 @@ def _prose(value, *, block_type: str = "") -> list[str]:
     return []
 
 
+def word_count(raw_body: list[dict]) -> int:
+    """Words of prose in a StreamField body in raw (or data-file) form: every text, markup
+    removed, settings and cited sources left out."""
+    return len(" ".join(_prose(raw_body)).split())
+
+
 def _source_ids(raw_body: list[dict]) -> list[int]:
     return [
         item["value"] if isinstance(item, dict) else item
@@ -135,7 +141,7 @@ def lesson_reviews() -> list[LessonReview]:
             LessonReview(
                 lesson=lesson,
                 module_title=modules.get(lesson.path[: -LessonPage.steplen], ""),
-                words=len(text.split()),
+                words=word_count(raw_bodies[lesson.pk]),
                 reading_ease=round(scorer.flesch_reading_ease(text), 1)
                 if scorer and text.strip()
                 else None,
