@@ -27,6 +27,9 @@ from courses.services import quiz_questions_translation_create, translation_publ
 class AdminReportView(WagtailAdminTemplateMixin, TemplateView):
     """A report page in the Wagtail admin, for users who may use the admin."""
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("wagtailadmin.access_admin"):
             raise PermissionDenied
