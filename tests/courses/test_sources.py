@@ -67,7 +67,8 @@ def module_data(language: str, *, cited=("test-human-rights-act", "test-guide"))
     data["sources"] = copy.deepcopy(SOURCES[language])
     lesson = data["lessons"][0]
     lesson["slug"] = f"{lesson['slug']}-sources"
-    lesson["body"] = [*lesson["body"], {"type": "sources", "value": list(cited)}]
+    prose = [block for block in lesson["body"] if block["type"] != "sources"]
+    lesson["body"] = [*prose, {"type": "sources", "value": list(cited)}]
     data["lessons"] = [lesson]
     data["quiz"]["questions"] = data["quiz"]["questions"][:2]
     return data
