@@ -84,17 +84,18 @@ check: $(VENV)/.installed-test translations-check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check --fail-level WARNING
 
-# Fails on any untranslated or fuzzy French message.
+# Fails on any untranslated or fuzzy French message, or one without French spacing.
 translations-check:
 	@status=0; for po in $$(find $(APPS) -path '*/locale/fr/LC_MESSAGES/*.po'); do \
 	  stats=$$(msgfmt --check --statistics -o /dev/null $$po 2>&1) || status=1; \
 	  echo "$$po: $$stats"; \
 	  echo "$$stats" | grep -qE 'untranslated|fuzzy' && status=1; \
-	done; exit $$status
+	done; $(MANAGE) typeset_french_catalogs --check || status=1; exit $$status
 
 # Refresh the French catalogs after changing user-facing strings.
 messages: $(VENV)/.installed
 	@for app in $(APPS); do (cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete -v 0 --ignore='content/*'); done
+	@$(MANAGE) typeset_french_catalogs
 	@echo "Now translate the new entries in */locale/fr/LC_MESSAGES/django.po"
 
 clean:

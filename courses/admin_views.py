@@ -1,4 +1,5 @@
-"""Wagtail admin views for courses: the translation status report and question translation."""
+"""Wagtail admin views for courses: the translation status and lesson review reports, and
+question translation."""
 
 import contextlib
 import csv
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +26,7 @@ from wagtail_localize.views.edit_translation import apply_machine_translation
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from cms.admin_views import TitledAdminViewMixin
+from courses.content_review import LESSON_WORDS, lesson_reviews
 from courses.models import Question, QuizPage
 from courses.selectors import TranslationState, module_translation_reports, source_locale
 from courses.services import quiz_questions_translation_create
@@ -34,17 +37,22 @@ from courses.translation_workflow import (
 )
 
 
-class TranslationStatusReportView(TitledAdminViewMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Every module with the translation status of its pages and questions per language."""
-
-    template_name = "courses/admin/translation_status_report.html"
-    page_title = gettext_lazy("Module translations")
-    header_icon = "globe"
+class AdminReportView(TitledAdminViewMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A report page in the Wagtail admin, titled with its own name, for users who may use
+    the admin."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("wagtailadmin.access_admin"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class TranslationStatusReportView(AdminReportView):
+    """Every module with the translation status of its pages and questions per language."""
+
+    template_name = "courses/admin/translation_status_report.html"
+    page_title = gettext_lazy("Module translations")
+    header_icon = "globe"
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
@@ -105,18 +113,13 @@ class TranslationStatusReportView(TitledAdminViewMixin, WagtailAdminTemplateMixi
         return response
 
 
-class QuestionTypesView(TitledAdminViewMixin, WagtailAdminTemplateMixin, TemplateView):
+class QuestionTypesView(AdminReportView):
     """The question bank's entry: each type of question, how many there are, and links to
     list them or add one."""
 
     template_name = "courses/admin/question_types.html"
     page_title = gettext_lazy("Questions")
     header_icon = "help"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("wagtailadmin.access_admin"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         from django.db.models import Count
@@ -139,6 +142,30 @@ class QuestionTypesView(TitledAdminViewMixin, WagtailAdminTemplateMixin, Templat
             }
             for model in QUESTION_TYPES
         ]
+        return context
+
+
+class LessonReviewReportView(AdminReportView):
+    """Every lesson in every language with its length, reading ease and sources, so editors
+    see thin, dense or stale lessons at a glance."""
+
+    template_name = "courses/admin/lesson_review_report.html"
+    page_title = gettext_lazy("Lesson review")
+    header_icon = "doc-full"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["rows"] = [
+            {
+                "review": review,
+                "edit_url": reverse("wagtailadmin_pages:edit", args=[review.lesson.pk]),
+                "length_ok": LESSON_WORDS[0] <= review.words <= LESSON_WORDS[1],
+                "check_due": review.check_due(today=today),
+            }
+            for review in lesson_reviews()
+        ]
+        context["min_words"], context["max_words"] = LESSON_WORDS
         return context
 
 

@@ -23,7 +23,7 @@ CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # Questions drawn per certification attempt in the demo program's policy. Every module's bank
 # must hold at least twice as many (today: 12 to 14 questions). Raise it to 12 once every bank
 # holds 24 questions or more.
-CERTIFICATION_DRAW = 6
+CERTIFICATION_DRAW = 12
 MODULE_KEYS = [
     "intercultural-competency",
     "anti-racism-anti-discrimination",

@@ -113,7 +113,7 @@ class SourceViewSet(SnippetViewSet):
     ordering = ["key"]
     icon = "link-external"
     menu_label = gettext_lazy("Sources")
-    menu_order = 260
+    menu_order = 270
     add_to_admin_menu = True
 
 
@@ -158,6 +158,11 @@ def register_courses_admin_urls():
             name="translation_status",
         ),
         path(
+            "lesson-review/",
+            admin_views.LessonReviewReportView.as_view(),
+            name="lesson_review",
+        ),
+        path(
             "quiz/<int:quiz_id>/translate-questions/",
             admin_views.quiz_questions_translate,
             name="quiz_questions_translate",
@@ -180,6 +185,17 @@ def register_translation_report_menu_item():
         name="module-translations",
         icon_name="globe",
         order=650,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_lesson_review_menu_item():
+    return MenuItem(
+        gettext_lazy("Lesson review"),
+        reverse("courses_admin:lesson_review"),
+        name="lesson-review",
+        icon_name="doc-full",
+        order=660,
     )
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('certificates', '0003_certificate_score'),
-        ('learning', '0005_alter_invitation_employer_name_and_more'),
+        ('learning', '0006_single_line_names'),
     ]
 
     operations = [

@@ -30,7 +30,7 @@ def signed_in(client, learner):
 
 
 @pytest.mark.parametrize("done", [0, 3])
-def test_english_lesson_page_takes_eleven_queries(
+def test_english_lesson_page_takes_twelve_queries(
     local_cache, signed_in, learner, module, lessons, done, django_assert_num_queries
 ):
     for lesson in lessons[:done]:
@@ -40,8 +40,8 @@ def test_english_lesson_page_takes_eleven_queries(
     # Serving: site, locale, home page, the pages on the path (one query), the module's
     # lessons and quiz (the lesson and the outline come from them), view restrictions
     # (ancestors, restrictions). Session, user with the navigation's dashboard roles, the
-    # enrolment with its lessons done, language alternates.
-    with django_assert_num_queries(11):
+    # enrolment with its lessons done, language alternates; the sources the lesson cites.
+    with django_assert_num_queries(12):
         response = signed_in.get(lessons[1].url)
 
     html = response.content.decode()
@@ -51,7 +51,7 @@ def test_english_lesson_page_takes_eleven_queries(
 
 
 @pytest.mark.parametrize("done", [0, 3])
-def test_french_lesson_page_takes_twelve_queries(
+def test_french_lesson_page_takes_thirteen_queries(
     local_cache, signed_in, learner, lessons, french, done, django_assert_num_queries
 ):
     for lesson in lessons[:done]:
@@ -60,7 +60,7 @@ def test_french_lesson_page_takes_twelve_queries(
     signed_in.get(french_lesson.url)
 
     # As in English, and the French home page (the site's root page is the English one).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = signed_in.get(french_lesson.url)
 
     html = response.content.decode()
@@ -80,7 +80,8 @@ def test_lesson_page_queries_do_not_grow_with_the_module(
         services.lesson_complete(user=learner, lesson=lesson)
     signed_in.get(lessons[-1].url)
 
-    # The eleven of the English lesson page, however many lessons and lessons done.
+    # The English lesson page's, less its sources (these lessons cite none), however many
+    # lessons and lessons done.
     with django_assert_num_queries(11):
         response = signed_in.get(lessons[-1].url)
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0004_recertification'),
+        ('learning', '0005_certification_attempts'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0003_normalise_rich_text'),
+        ('courses', '0006_normalise_rich_text'),
     ]
 
     operations = [

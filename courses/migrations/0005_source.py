@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0002_modulepage_recertify_below_version'),
+        ('courses', '0004_certification_policy'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

@@ -71,7 +71,7 @@ def normalise(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0002_modulepage_recertify_below_version"),
+        ("courses", "0005_source"),
         ("wagtail_localize", "0016_rename_page_revision_translationlog_revision"),
         ("wagtailcore", "0001_initial"),
     ]

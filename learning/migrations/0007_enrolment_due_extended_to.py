@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0004_recertification'),
+        ('learning', '0006_single_line_names'),
     ]
 
     operations = [

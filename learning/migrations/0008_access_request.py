@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0005_enrolment_due_extended_to'),
+        ('learning', '0007_enrolment_due_extended_to'),
     ]
 
     operations = [

@@ -1,0 +1,184 @@
+"""French typography as Canadian French sets it (the Translation Bureau's style): a no-break
+space before « : » and inside « », no space before « ; ! ? ». Editors and translators type
+ordinary spaces, or none; these functions set the right ones.
+
+``french_text`` works on plain text, ``french_html`` on markup: only text is touched, never
+tags, attributes, comments, code, or passages marked as another language (``lang="en"``).
+"""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+NBSP = "\u00a0"
+# Spaces a typist may have set (ordinary, no-break, narrow no-break).
+_SPACES = " \u00a0\u202f"
+
+# A colon that ends a clause: followed by a space or the end of the text (so never the colon
+# of a URL scheme, a time such as 9:30 or a ratio), after a character that is not a space.
+_COLON = re.compile(rf"(?<=[^\s])[{_SPACES}]*:(?=\s|$)")
+_COLON_AT_START = re.compile(rf"^[{_SPACES}]*:(?=\s|$)")
+_OPENING_GUILLEMET = re.compile(rf"«[{_SPACES}]*")
+_CLOSING_GUILLEMET = re.compile(rf"[{_SPACES}]*»")
+_SPACE_BEFORE_PUNCTUATION = re.compile(rf"[{_SPACES}]+(?=[;!?])")
+
+# Elements whose text is not prose.
+_VERBATIM = frozenset({"script", "style", "pre", "code", "kbd", "samp", "textarea", "var"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+
+
+def french_text(text: str, *, after: str = "") -> str:
+    """``text`` with French spacing around « : ; ! ? « » ». ``after`` is the text that precedes
+    it (in the previous run of a rich text), which decides whether a leading colon ends a
+    clause."""
+    text = _OPENING_GUILLEMET.sub("«" + NBSP, text)
+    text = _CLOSING_GUILLEMET.sub(NBSP + "»", text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
+    text = _COLON.sub(NBSP + ":", text)
+    if after and not after[-1].isspace():
+        text = _COLON_AT_START.sub(NBSP + ":", text)
+    return text
+
+
+class _Typesetter(HTMLParser):
+    """Copies markup as it came, setting French spacing in the text of French passages."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # (tag, whether its text is French prose)
+        self.previous = ""  # the text seen so far, for a colon at the start of a run
+
+    def _french(self) -> bool:
+        return self.open[-1][1] if self.open else True
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+        if tag in _VOID:
+            return
+        french = self._french() and tag not in _VERBATIM
+        lang = dict(attrs).get("lang")
+        if lang is not None:
+            french = tag not in _VERBATIM and lang.lower().startswith("fr")
+        self.open.append((tag, french))
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+        for position in range(len(self.open) - 1, -1, -1):
+            if self.open[position][0] == tag:
+                del self.open[position:]
+                break
+
+    def handle_data(self, data):
+        if self._french():
+            data = french_text(data, after=self.previous)
+        self.out.append(data)
+        if data:
+            self.previous = data
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+        self.previous = unescape(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+        self.previous = unescape(f"&#{name};")
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data):
+        self.out.append(f"<![{data}]>")
+
+
+def french_html(html: str) -> str:
+    """``html`` with French spacing set in its text (see the module's docstring)."""
+    typesetter = _Typesetter()
+    typesetter.feed(html)
+    typesetter.close()
+    return "".join(typesetter.out)
+
+
+_TAG = re.compile(r"</?[a-zA-Z]")
+
+
+def french_message(message: str) -> str:
+    """A translated message (plain text, or text with markup) with French spacing set."""
+    return french_html(message) if _TAG.search(message) else french_text(message)
+
+
+# -- Translation catalogs ---------------------------------------------------------------------
+
+_PO_STRING = re.compile(
+    r'^(?P<keyword>msgstr(?:\[\d+\])?|msgid|msgctxt|msgid_plural)\s+"(?P<text>.*)"\s*$'
+)
+_PO_CONTINUATION = re.compile(r'^"(?P<text>.*)"\s*$')
+
+
+def french_catalog(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Set French spacing in every translation (``msgstr``) of the PO catalog ``text``.
+
+    Returns the new catalog text and the ``(before, after)`` translations that changed. Only
+    changed translations are rewritten (on one line); everything else keeps its bytes, so the
+    diff shows only what changed. The header entry is left alone.
+    """
+    from polib import escape, unescape
+
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    changes: list[tuple[str, str]] = []
+    msgid_parts: list[str] = []
+    position = 0
+    while position < len(lines):
+        line = lines[position]
+        match = _PO_STRING.match(line)
+        if match is None:
+            out.append(line)
+            position += 1
+            continue
+        keyword, parts = match["keyword"], [match["text"]]
+        block = [line]
+        position += 1
+        while position < len(lines) and (more := _PO_CONTINUATION.match(lines[position])):
+            parts.append(more["text"])
+            block.append(lines[position])
+            position += 1
+        if keyword == "msgid":
+            msgid_parts = parts
+        if not keyword.startswith("msgstr") or not "".join(msgid_parts):
+            out.extend(block)
+            continue
+        before = unescape("".join(parts))
+        after = french_message(before)
+        if after == before:
+            out.extend(block)
+            continue
+        changes.append((before, after))
+        ending = "\n" if block[-1].endswith("\n") else ""
+        out.append(f'{keyword} "{escape(after)}"{ending}')
+    return "".join(out), changes
