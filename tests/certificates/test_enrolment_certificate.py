@@ -89,7 +89,7 @@ def test_an_old_failed_result_does_not_contradict_the_later_pass(client):
     user = learner_of()
     module = seeded_module()
     quiz = QuizPage.objects.child_of(module).live().get()
-    failed = attempt_start(user=user, quiz=quiz, language="en")
+    failed = attempt_start(user=user, quiz=quiz, language="en", statement_confirmed=True)
     attempt_submit(user=user, attempt_id=failed.pk, data=wrong_answers(failed))
     enrolment = complete(user, module)
     client.force_login(user)

@@ -83,8 +83,9 @@ def test_the_pdf_says_where_to_check_the_current_status_in_both_languages(certif
 
     url = f"http://127.0.0.1:8000/fr/verify/{certificate.code}/"
     assert openbadges.verify_url(certificate) == url
-    for sentence in in_both(pdf.TEXTS["status"]):
-        assert sentence % {"url": url} in text
+    # Each language's line points to the verification page in that language.
+    for language, sentence in zip(("en", "fr"), in_both(pdf.TEXTS["status"]), strict=True):
+        assert sentence % {"url": url.replace("/fr/", f"/{language}/")} in text
     for heading in in_both(pdf.TEXTS["heading"]):
         assert heading in text
 

@@ -78,7 +78,7 @@ def test_valid_certificate_page_in_french(client, certificate):
 def test_page_shows_exactly_the_printed_fields(client, certificate):
     html = page(client, certificate.code).content.decode()
 
-    fields = re.search(r'<dl class="facts verify-fields">(.*?)</dl>', html, re.S).group(1)
+    fields = re.search(r'<dl class="summary-list verify-fields">(.*?)</dl>', html, re.S).group(1)
     labels = re.findall(r"<dt>(.*?)</dt>", fields)
     assert labels == [
         "Awarded to",

@@ -18,7 +18,7 @@ def test_admin_login_is_branded_in_each_language(db, client, language, heading):
     "language,expected",
     [
         ("en", "Welcoming Workplaces: content administration"),
-        ("fr", "Milieux de travail accueillants : administration du contenu"),
+        ("fr", "Milieux de travail accueillants\u00a0: administration du contenu"),
     ],
 )
 def test_admin_dashboard_for_an_editor_follows_the_language(

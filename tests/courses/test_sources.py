@@ -69,10 +69,9 @@ def module_data(language: str, *, cited=("test-human-rights-act", "test-guide"))
     prose = [block for block in lesson["body"] if block["type"] != "sources"]
     lesson["body"] = [*prose, {"type": "sources", "value": list(cited)}]
     data["lessons"] = [lesson]
-    data["quiz"]["questions"] = data["quiz"]["questions"][:2]
     english_slug = load("intercultural-competency", "en")["lessons"][0]["slug"]
-    for question in data["quiz"]["questions"]:
-        question["lesson"] = f"{english_slug}-sources"
+    questions = [q for q in data["quiz"]["questions"] if q.get("lesson") == english_slug]
+    data["quiz"]["questions"] = questions[:2]
     return data
 
 

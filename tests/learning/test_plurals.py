@@ -41,7 +41,9 @@ def visible_text(html: str) -> str:
 def test_results_counts_agree_with_their_number(client, quiz, language):
     learner = UserFactory()
     client.force_login(learner)
-    attempt = services.attempt_start(user=learner, quiz=quiz, language=language)
+    attempt = services.attempt_start(
+        user=learner, quiz=quiz, language=language, statement_confirmed=True
+    )
     services.attempt_submit(user=learner, attempt_id=attempt.pk, data=wrong_answers(attempt))
 
     html = client.get(f"/{language}/my-learning/attempts/{attempt.pk}/results/").content.decode()
