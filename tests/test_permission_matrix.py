@@ -305,6 +305,7 @@ MATRIX: dict[str, Row] = {
     #   (anonymous,   learner, admin A, admin B, SPO of A, other SPO, editor, superuser)
     # Public keys, verification API and status list (outside the language prefix)
     "jwks": Row(route("jwks"), EVERYONE_200),
+    "certificate_issuer": Row(route("certificate_issuer"), EVERYONE_200),
     "certificates_api:certificate": Row(route("certificates_api:certificate", code=code),
         EVERYONE_200),
     "certificates_api:openapi": Row(route("certificates_api:openapi"), EVERYONE_200),
@@ -500,6 +501,7 @@ MATRIX: dict[str, Row] = {
     "certificates:share | GET": Row(route("certificates:share", code=code),
         (LOGIN,       405,     405,     405,     405,      405,       405,    405)),
     "verify:form": Row(route("verify:form"), EVERYONE_200),
+    "verify:guide": Row(route("verify:guide"), EVERYONE_200),
     "verify:detail": Row(route("verify:detail", code=code), EVERYONE_200),
     "verify:bulk": Row(route("verify:bulk"),
         (LOGIN,       404,     404,     404,     200,      200,       404,    200)),
@@ -517,6 +519,7 @@ MATRIX: dict[str, Row] = {
     "verify:reissue | POST": post(route("verify:reissue", code=code),
         (LOGIN,       404,     404,     404,     404,      404,       404,    200)),
     # The project's views in Wagtail's admin: editors and superusers
+    "courses_admin:lesson_review": Row(route("courses_admin:lesson_review"), EDITORS_ONLY),
     "courses_admin:translation_status": Row(route("courses_admin:translation_status"),
         EDITORS_ONLY),
     "courses_admin:quiz_questions_translate": post(

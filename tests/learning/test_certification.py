@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from wagtail.models import Locale, ModelLogEntry
 
 from courses.certification import quiz_policy
+from courses.demo import CERTIFICATION_DRAW
 from courses.models import LessonPage, Question
 from learning import selectors, services
 from learning.models import Enrolment, QuizAttempt
@@ -90,7 +91,7 @@ def messages_of(response) -> list[str]:
 def test_seeded_quiz_follows_the_demo_policy(quiz):
     policy = quiz_policy(quiz=quiz)
 
-    assert policy.questions_to_draw == 6
+    assert policy.questions_to_draw == CERTIFICATION_DRAW
     assert (policy.attempts_per_round, policy.wait_hours, policy.time_limit_minutes) == (
         3,
         24,
@@ -156,7 +157,7 @@ def test_statement_is_stored_with_its_time_and_language(signed_in, learner, quiz
     assert attempt.statement_language == "fr"
     assert attempt.statement_text.startswith("Je confirme que je fais cette évaluation moi-même")
     assert abs((timezone.now() - attempt.statement_at).total_seconds()) < 60
-    assert attempt.policy["questions_to_draw"] == 6
+    assert attempt.policy["questions_to_draw"] == CERTIFICATION_DRAW
     assert attempt.policy["bank_size"] == 12
 
 
@@ -164,7 +165,7 @@ def test_quiz_page_asks_for_the_statement_and_states_the_rules(signed_in, learne
     html = signed_in.get(quiz.url).content.decode()
 
     assert 'name="statement" value="confirmed"' in html
-    assert "You will answer 6 questions drawn from a larger bank." in html
+    assert f"You will answer {CERTIFICATION_DRAW} questions drawn from a larger bank." in html
     assert "There is no time limit." in html
 
 
@@ -286,7 +287,7 @@ def test_pre_check_never_shares_a_question_with_the_certification_draw(signed_in
     pre_questions = set(pre.items.values_list("question_id", flat=True))
     final_questions = set(final.items.values_list("question_id", flat=True))
     assert len(pre_questions) == 5
-    assert len(final_questions) == 6
+    assert len(final_questions) == CERTIFICATION_DRAW
     assert not pre_questions & final_questions
 
 
@@ -441,7 +442,8 @@ def test_spo_manager_reads_the_attempt_record(client, partner, quiz):
     attempt = QuizAttempt.objects.filter(enrolment__user=partner.learner).first()
     assert html.count("<details>") == 3
     assert escape(attempt.statement_text) in html
-    assert "6 questions drawn from 12" in html
+    bank = Question.objects.filter(quiz=quiz, live=True).count()
+    assert f"{CERTIFICATION_DRAW} questions drawn from {bank}" in html
     for item in services.attempt_items(attempt):
         assert escape(item.question.prompt) in html
 
