@@ -17,6 +17,8 @@ document and ECDSA is deterministic (RFC 6979): the same certificate always rend
 same bytes.
 """
 
+import asyncio
+import concurrent.futures
 import dataclasses
 import datetime
 import functools
@@ -223,7 +225,9 @@ def pdf_sign(data: bytes, *, signed_at: datetime.datetime) -> bytes:
         md_algorithm=DIGEST,
         name=str(settings.WAGTAIL_SITE_NAME),
     )
-    output = FixedTimePdfSigner(meta, signer=_signer(material())).sign_pdf(writer)
+    output = _outside_event_loop(
+        lambda: FixedTimePdfSigner(meta, signer=_signer(material())).sign_pdf(writer)
+    )
     return output.getvalue()
 
 
@@ -280,6 +284,18 @@ def _bound_kid(signer: x509.Certificate, others: list[x509.Certificate], key_set
                 return ""
         return kid
     return ""
+
+
+def _outside_event_loop(call):
+    """Run ``call`` (pyHanko's synchronous API, which starts an event loop of its own) in a
+    thread of its own when this thread already runs an event loop (an ASGI server, a browser
+    driver), else here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def pdf_signature_check(data: bytes, *, key_set: KeySet) -> PdfSignatureCheck:
@@ -343,10 +359,13 @@ def pdf_signature_check(data: bytes, *, key_set: KeySet) -> PdfSignatureCheck:
             asn1_x509.Certificate.load(other.public_bytes(serialization.Encoding.DER))
             for other in others
         ]
-        status = validate_pdf_signature(
-            signature,
-            signer_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False),
-            skip_diff=True,
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(
+                signature,
+                signer_validation_context=context,
+                skip_diff=True,
+            )
         )
     except Exception as error:  # noqa: BLE001 - whatever a forged file makes the parser raise
         raise PdfSignatureProblem("broken") from error

@@ -42,7 +42,8 @@ def module_complete(page, t: Text, screenshots, title: str, folder) -> None:
     page.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     page.get_by_role("button", name=t("Start this module")).click()
-    assert lessons_walk(page, t) == 5
+    # Every lesson of the module, whatever their number (five or more in each module).
+    assert lessons_walk(page, t) >= 5
     screenshots(page, f"{t.language} quiz")
 
     failed = quiz_take(page, t, correct=False)
