@@ -551,6 +551,9 @@ def crawl_learner(audit: Audit, page: Page, state: State) -> None:
     page.goto(pages["quiz"].get_url())
     # The first language's crawl starts a new attempt; the next one finds it open.
     start = page.locator("main form[action*=start] button[type=submit]")
+    statement = page.locator('main form[action*=start] input[name="statement"]')
+    if statement.count():
+        statement.first.check()  # the learner's statement, asked before a certification attempt
     with page.expect_navigation():
         start.or_(page.locator("main a.button[href*='/attempts/']")).first.click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+/$"))

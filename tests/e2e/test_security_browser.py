@@ -154,6 +154,9 @@ def test_site_and_admin_run_without_policy_violations(windows):
     for url in ["/en/my-learning/", LessonPage.objects.child_of(in_progress).live().last().url]:
         visit(learner, url)
     visit(learner, QuizPage.objects.child_of(in_progress).live().get().url)
+    statement = learner.locator('main input[name="statement"]')
+    if statement.count():
+        statement.first.check()  # the learner's statement, asked before a certification attempt
     learner.locator("main form button[type=submit]").first.click()
     expect(learner).to_have_url(re.compile(r"/my-learning/attempts/\d+/$"))
     learner.wait_for_load_state("networkidle")
