@@ -2,8 +2,10 @@
 the assignments that apply, on the learner page; and module links for emails."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, F, Q
@@ -18,20 +20,34 @@ from learning.selectors.organizations import employer_learner
 REMINDERS_SHOWN = 20
 
 
-def module_links(modules: list[ModulePage], language: str) -> dict[int, tuple[str, str]]:
-    """Each source module's title and absolute URL in ``language`` (its live translation,
-    else the module itself), by module id. One query."""
-    keys = {module.translation_key for module in modules}
+class ModuleLink(NamedTuple):
+    title: str
+    url: str
+
+
+def module_links(
+    modules: Iterable[ModulePage], languages: Iterable[str]
+) -> dict[tuple[int, str], ModuleLink]:
+    """Each source module's title and absolute URL in each of ``languages`` (its live
+    translation's, else the module's own), by (module id, language). One query, whatever the
+    number of modules and languages."""
+    modules, languages = list(modules), set(languages)
     translated = {
-        page.translation_key: page
+        (page.translation_key, page.locale.language_code): page
         for page in ModulePage.objects.live()
-        .filter(translation_key__in=keys, locale__language_code=language)
-        .specific()
+        .filter(
+            translation_key__in={module.translation_key for module in modules},
+            locale__language_code__in=languages,
+        )
+        .select_related("locale")
     }
     links = {}
     for module in modules:
-        page = translated.get(module.translation_key, module)
-        links[module.pk] = (page.title, settings.SITE_URL + (page.get_url() or ""))
+        for language in languages:
+            page = translated.get((module.translation_key, language), module)
+            links[module.pk, language] = ModuleLink(
+                page.title, settings.SITE_URL + (page.get_url() or "")
+            )
     return links
 
 

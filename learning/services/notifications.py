@@ -11,12 +11,10 @@ def assignment_notify(*, assignment: Assignment, learners: list[User]) -> int:
     emails were queued (on commit)."""
     sent = 0
     organization = assignment.assigned_by_organization.display_name
+    learners = [learner for learner in learners if learner.is_active and learner.email]
+    links = module_links([assignment.module], {learner.preferred_language for learner in learners})
     for learner in learners:
-        if not learner.is_active or not learner.email:
-            continue
-        title, url = module_links([assignment.module], learner.preferred_language)[
-            assignment.module_id
-        ]
+        title, url = links[assignment.module_id, learner.preferred_language]
         email_queue(
             to=learner.email,
             language=learner.preferred_language,

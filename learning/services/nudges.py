@@ -64,6 +64,10 @@ def learners_remind(
     for enrolment in open_enrolments.order_by("due_on", "pk"):
         by_learner.setdefault(enrolment.user_id, []).append(enrolment)
 
+    links = module_links(
+        [e.module for enrolments in by_learner.values() for e in enrolments],
+        {learner.preferred_language for learner in learners},
+    )
     report = NudgeReport()
     for learner in learners:
         enrolments = by_learner.get(learner.pk)
@@ -76,7 +80,6 @@ def learners_remind(
             ):
                 report.already_today.append(learner)
                 continue
-            links = module_links([e.module for e in enrolments], learner.preferred_language)
             email_queue(
                 to=learner.email,
                 language=learner.preferred_language,
@@ -86,8 +89,8 @@ def learners_remind(
                     "employer": employer.display_name,
                     "modules": [
                         {
-                            "title": links[e.module_id][0],
-                            "url": links[e.module_id][1],
+                            "title": links[e.module_id, learner.preferred_language].title,
+                            "url": links[e.module_id, learner.preferred_language].url,
                             "due_on": e.due_on,
                             "overdue": e.due_on < today,
                         }

@@ -35,8 +35,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cms.services import email_queue
-from courses.models import ModulePage
 from learning.models import Enrolment, Membership, Organization, ReminderSent, User
+from learning.selectors.learners import module_links
 from learning.selectors.organizations import LEARNER_ROLES
 
 logger = logging.getLogger(__name__)
@@ -102,26 +102,6 @@ def _email_queue(*, recipient: User, template: str, context: dict) -> None:
     )
 
 
-# -- Module titles --------------------------------------------------------------------------
-
-
-def _titles(modules: list[ModulePage], languages: set[str]) -> dict[tuple[int, str], str]:
-    """Each source module's title in each of ``languages``: its live translation's title,
-    else its own. One query."""
-    keys = {module.translation_key for module in modules}
-    translated = {
-        (key, language): title
-        for key, language, title in ModulePage.objects.live()
-        .filter(translation_key__in=keys, locale__language_code__in=languages)
-        .values_list("translation_key", "locale__language_code", "title")
-    }
-    return {
-        (module.pk, language): translated.get((module.translation_key, language), module.title)
-        for module in modules
-        for language in languages
-    }
-
-
 def _open_enrolments():
     """Uncompleted enrolments with a due date, of active accounts with an address, with
     their learner and module."""
@@ -167,7 +147,7 @@ def _due_soon_send(today: datetime.date) -> int:
         for e in enrolments
         if (e.user_id, f"enrolment:{e.pk}", e.due_on.isoformat()) not in recorded
     ]
-    titles = _titles([e.module for e in fresh], {e.user.preferred_language for e in fresh})
+    titles = module_links([e.module for e in fresh], {e.user.preferred_language for e in fresh})
     sent = 0
     for enrolment in fresh:
         learner = enrolment.user
@@ -183,7 +163,7 @@ def _due_soon_send(today: datetime.date) -> int:
                 recipient=learner,
                 template="reminder_due_soon",
                 context={
-                    "title": titles[enrolment.module_id, learner.preferred_language],
+                    "title": titles[enrolment.module_id, learner.preferred_language].title,
                     "due_on": enrolment.due_on,
                     "due_today": enrolment.due_on == today,
                     "unsubscribe_token": unsubscribe_token(user=learner),
@@ -196,7 +176,7 @@ def _due_soon_send(today: datetime.date) -> int:
 def _overdue_send(enrolments: list[Enrolment], week: str) -> int:
     recorded = _recorded(OVERDUE_KIND, [week])
     fresh = [e for e in enrolments if (e.user_id, f"enrolment:{e.pk}", week) not in recorded]
-    titles = _titles([e.module for e in fresh], {e.user.preferred_language for e in fresh})
+    titles = module_links([e.module for e in fresh], {e.user.preferred_language for e in fresh})
     sent = 0
     for enrolment in fresh:
         learner = enrolment.user
@@ -212,7 +192,7 @@ def _overdue_send(enrolments: list[Enrolment], week: str) -> int:
                 recipient=learner,
                 template="reminder_overdue",
                 context={
-                    "title": titles[enrolment.module_id, learner.preferred_language],
+                    "title": titles[enrolment.module_id, learner.preferred_language].title,
                     "due_on": enrolment.due_on,
                 },
             )
@@ -232,7 +212,7 @@ def _digest_rows(enrolments: list[Enrolment], titles: dict, language: str) -> li
         {
             "name": e.user.get_full_name() or e.user.email,
             "email": e.user.email,
-            "title": titles[e.module_id, language],
+            "title": titles[e.module_id, language].title,
             "due_on": e.due_on,
         }
         for e in enrolments
@@ -270,7 +250,7 @@ def _digests_send(enrolments: list[Enrolment], overdue: QuerySet[Enrolment], wee
         subject = f"employer:{membership.organization_id}"
         if (membership.user_id, subject, week) not in recorded:
             to_report[membership.user_id].append(membership)
-    titles = _titles(
+    titles = module_links(
         [e.module for e in enrolments],
         {memberships[0].user.preferred_language for memberships in to_report.values()},
     )

@@ -22,9 +22,9 @@ from wagtail.models import Locale, ModelLogEntry
 
 from cms.templatetags.typography import typography
 from courses.certification import quiz_policy
-from courses.selectors import quiz_questions
 from courses.demo import CERTIFICATION_DRAW
 from courses.models import LessonPage, Question
+from courses.selectors import quiz_questions
 from learning import selectors, services
 from learning.models import Enrolment, QuizAttempt
 from tests.factories.courses import (

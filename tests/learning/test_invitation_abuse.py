@@ -4,13 +4,13 @@ are not HTML-escaped, each organization sends a limited number a day, and broken
 are refused line by line."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from learning.models import Invitation, Organization, User
 from tests.learning.test_organization_views import (
     ACCOUNT,
     DETAILS,
+    csv_file,
     employer_invitation,
     html_of,
     signed_in_as,
@@ -27,10 +27,6 @@ from tests.learning.test_organizations import (  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.django_db
 
 INJECTED = "Nour\r\n\r\nURGENT: your payroll account is locked. Unlock it at https://evil.example/"
-
-
-def csv_file(text: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
 
 
 def invite(client, employer, data, capture, language="en"):

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures imported from test_reminders are used as arguments)
 """The learner page and the manager's actions on it: reminders (once a day per learner, in the
 learner's language), a later due date for one learner, removing an assignment, and the email a
 learner gets when a module is assigned to them."""
@@ -7,13 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from courses.models import ModulePage
 from learning.models import Assignment, Enrolment, LessonProgress, Membership, ReminderSent
 from learning.services import organizations as org_services
+from learning.services.nudges import learners_remind
 from tests.factories.learning import EmployerFactory, PartnershipFactory, SpoFactory, member
+from tests.learning.test_reminders import modules, seafoods  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,24 +32,10 @@ def at(day: datetime.date, hour: int = 9):
 
 
 @pytest.fixture
-def modules() -> list[ModulePage]:
-    return list(ModulePage.objects.filter(locale__language_code="en").live().order_by("path"))
-
-
-@pytest.fixture
-def shop(modules, django_capture_on_commit_callbacks):
+def shop(seafoods, modules, django_capture_on_commit_callbacks):
     """An employer with an administrator, an English and a French learner, one module
     assigned to everyone and due in a week (assigned on ``DAY``)."""
-    employer = EmployerFactory(legal_name="Harbour Bakery Ltd.")
-    admin = member(
-        employer, Membership.Role.EMPLOYER_ADMIN, email="boss@bakery.example.com",
-        first_name="Bo", last_name="Boss",
-    )  # fmt: skip
-    ann = member(employer, email="ann@bakery.example.com", first_name="Ann", last_name="Avery")
-    bea = member(
-        employer, email="bea@bakery.example.com", first_name="Béatrice", last_name="Boudreau",
-        preferred_language="fr",
-    )  # fmt: skip
+    employer, admin, ann, bea = seafoods.org, seafoods.admin, seafoods.ann, seafoods.bea
     with at(DAY), django_capture_on_commit_callbacks(execute=True):
         org_services.assignment_create(
             assigned_by=admin,
@@ -67,7 +57,7 @@ def test_assignment_emails_each_learner_in_their_language(shop, mailoutbox):
     [english] = to(mailoutbox, ann)
     [french] = to(mailoutbox, bea)
 
-    assert "Harbour Bakery" in english.subject
+    assert "Cape Breton Seafoods" in english.subject
     assert "/en/" in english.body and "March 9, 2026" in english.body
     assert "vous a affecté" in french.body and "/fr/" in french.body
     assert "9 mars 2026" in french.body
@@ -108,7 +98,7 @@ def test_remind_overdue_sends_once_a_day_in_the_learners_language(
     # The administrator takes the module too (assigned to everyone).
     assert sorted(e.to[0] for e in mailoutbox) == sorted([admin.email, ann.email, bea.email])
     [french] = to(mailoutbox, bea)
-    assert "Harbour Bakery" in french.subject and "rappel" in french.subject
+    assert "Cape Breton Seafoods" in french.subject and "rappel" in french.subject
     assert "9 mars 2026" in french.body
     assert "Reminders sent to 3 people." in first.content.decode()
     assert "Already reminded today" in second.content.decode()
@@ -338,3 +328,13 @@ def test_learner_page_query_count(shop, client, modules, django_assert_num_queri
     # live lessons, final attempts, assignments, reminders, the certificate column provider
     with django_assert_num_queries(11):
         client.get(url)
+
+
+def test_module_links_are_read_once_for_every_learner_reminded(shop):
+    employer, admin, ann, bea = shop
+    with at(DAY + datetime.timedelta(days=1)), CaptureQueriesContext(connection) as queries:
+        report = learners_remind(by=admin, employer=employer)
+
+    assert {user.pk for user in report.sent} == {admin.pk, ann.pk, bea.pk}
+    module_reads = [q for q in queries.captured_queries if 'FROM "courses_modulepage"' in q["sql"]]
+    assert len(module_reads) == 1
