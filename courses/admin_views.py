@@ -28,7 +28,12 @@ from wagtail_localize.views.update_translations import UpdateTranslationsView
 from cms.admin_views import TitledAdminViewMixin
 from courses.content_review import LESSON_WORDS, lesson_reviews
 from courses.models import Question, QuizPage
-from courses.selectors import TranslationState, module_translation_reports, source_locale
+from courses.selectors import (
+    TranslationState,
+    module_translation_reports,
+    orphaned_translations,
+    source_locale,
+)
 from courses.services import quiz_questions_translation_create
 from courses.translation_workflow import (
     translation_draft_save,
@@ -88,9 +93,20 @@ class TranslationStatusReportView(AdminReportView):
             )
         return locales, rows
 
+    def orphans(self):
+        finder = AdminURLFinder(self.request.user)
+        return [
+            {"object": obj, "url": finder.get_edit_url(obj), "live": obj.live}
+            for obj in (
+                orphan.get_real_instance() if isinstance(orphan, Question) else orphan
+                for orphan in orphaned_translations()
+            )
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["locales"], context["rows"] = self.rows()
+        context["orphans"] = self.orphans()
         return context
 
     def csv_response(self):

@@ -140,6 +140,7 @@ class TranslationState:
     DRAFT = "draft"
     UNPUBLISHED_CHANGES = "unpublished_changes"
     MISSING = "missing"
+    ALIAS = "alias"
 
     LABELS = {
         UP_TO_DATE: _("Up to date"),
@@ -148,6 +149,7 @@ class TranslationState:
         DRAFT: _("Not published"),
         UNPUBLISHED_CHANGES: _("Translation updated but not yet published"),
         MISSING: _("Not translated"),
+        ALIAS: _("Alias: the source language's text is live"),
     }
 
 
@@ -264,6 +266,8 @@ def _real_instance(obj):
 def _state(obj, source, target, untranslated: int, *, changed: bool = False) -> str:
     if target is None:
         return TranslationState.MISSING
+    if getattr(target, "alias_of_id", None):
+        return TranslationState.ALIAS
     if source is not None:
         if changed:
             return TranslationState.OUTDATED
@@ -322,6 +326,7 @@ class ModuleTranslationReport:
         """The worst state among the module's pages and questions in ``locale``."""
         order = [
             TranslationState.MISSING,
+            TranslationState.ALIAS,
             TranslationState.OUTDATED,
             TranslationState.INCOMPLETE,
             TranslationState.DRAFT,
@@ -360,6 +365,29 @@ def _module_path(obj) -> str:
     if isinstance(obj, Page):
         return obj.path
     return obj.quiz.path
+
+
+def orphaned_translations() -> list[TranslatableMixin]:
+    """Pages and questions in another language whose source-language page or question no
+    longer exists: nothing syncs them any more. Two queries."""
+    source = source_locale()
+    pages = (
+        Page.objects.filter(depth__gt=1)
+        .exclude(locale=source)
+        .exclude(translation_key__in=Page.objects.filter(locale=source).values("translation_key"))
+        .select_related("locale")
+        .order_by("path")
+    )
+    questions = (
+        Question.objects.non_polymorphic()
+        .exclude(locale=source)
+        .exclude(
+            translation_key__in=Question.objects.filter(locale=source).values("translation_key")
+        )
+        .select_related("locale")
+        .order_by("pk")
+    )
+    return [*pages, *questions]
 
 
 def live_translation_problems() -> list[TranslationStatus]:

@@ -238,3 +238,34 @@ def test_a_question_translation_in_moderation_opens_without_an_error(client, edi
     assert response.status_code == 200
     assert french_question.workflow_in_progress
     assert "awaiting moderation" in response.content.decode()
+
+
+def test_the_report_shows_a_translation_turned_into_an_alias(client, moderator, french):
+    lesson = seeded_lesson()
+    french_lesson = lesson.get_translation(french)
+    client.force_login(moderator)
+    client.post(f"/admin/localize/page/{french_lesson.pk}/convert_to_alias/")
+    french_lesson.refresh_from_db()
+    assert french_lesson.alias_of_id == lesson.pk
+
+    status = translation_statuses([lesson], locales=[french])[0]
+    html = client.get("/admin/courses/translations/").content.decode()
+
+    assert status.state == TranslationState.ALIAS
+    assert "Alias: the source language&#x27;s text is live" in html
+
+
+def test_the_report_lists_a_translation_whose_source_was_deleted(client, moderator, french):
+    module = seeded_lesson().get_parent()
+    lesson = module.add_child(
+        instance=LessonPage(title="A lesson deleted later", slug="a-lesson-deleted-later")
+    )
+    french_lesson = lesson.copy_for_translation(french)
+    lesson.delete()
+    client.force_login(moderator)
+
+    html = client.get("/admin/courses/translations/").content.decode()
+
+    assert "Translations without a source" in html
+    assert f'href="/admin/pages/{french_lesson.pk}/edit/"' in html
+    assert "A lesson deleted later</a> (Français, not live)" in html
