@@ -57,7 +57,7 @@ def need_node() -> str:
     node = shutil.which("node")
     if node and (INTEROP / "node_modules" / ".package-lock.json").exists():
         return node
-    missing = "Node.js" if not node else f"the packages of {INTEROP} (npm ci --prefix {INTEROP})"
+    missing = "Node.js" if not node else f"the npm packages of {INTEROP} (make interop-packages)"
     if REQUIRE_SERVICES or REQUIRE_BROWSER:
         pytest.fail(f"{missing} required for the interoperability checks, and not found")
     pytest.skip(f"{missing} not found: interoperability checks skipped (make test installs them)")
