@@ -23,6 +23,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -155,87 +156,117 @@ def downloaded(client, certificate) -> tuple[str, dict]:
     return token.strip(), document
 
 
-def test_outside_verifiers_accept_what_the_site_serves(site, client, tmp_path):
+def claims(token: str) -> dict:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+@pytest.fixture
+def issued(site, client):
+    """Two certificates issued on the live site, the second one revoked; with the first one's
+    credential forms as downloaded."""
+    officer = UserFactory(is_superuser=True)
     valid = services.certificate_issue(enrolment_id=minimal_completion().pk)
     revoked = services.certificate_issue(
         enrolment_id=minimal_completion(title="Anti-racism and anti-discrimination").pk
     )
-    officer = UserFactory(is_superuser=True)
     certificate_revoke(certificate=revoked, by=officer, reason="other", note="interop")
     token, document = downloaded(client, valid)
-    revoked_token, revoked_document = downloaded(client, revoked)
-    payload = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
-    forged = json.loads(json.dumps(document))
+    _token, revoked_document = downloaded(client, revoked)
+    return SimpleNamespace(
+        valid=valid, token=token, document=document, revoked_document=revoked_document,
+        officer=officer,
+    )  # fmt: skip
+
+
+def test_jose_verifies_the_vc_jwt_with_the_served_key_set(site, issued):
+    results = outside(
+        site,
+        [
+            {"name": "genuine", "kind": "jwt", "token": issued.token},
+            {"name": "changed", "kind": "jwt", "token": tampered_jwt(issued.token)},
+        ],
+    )
+
+    assert results["genuine"]["verified"] is True, results["genuine"]
+    assert results["genuine"]["header"] == {"alg": "EdDSA", "kid": "test-2026", "typ": "vc+jwt"}
+    assert results["genuine"]["payload"]["jti"] == (
+        f"{site}/{issued.valid.language}/verify/{issued.valid.code}/"
+    )
+    assert results["changed"]["verified"] is False
+    assert "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" in results["changed"]["error"]
+
+
+def test_an_outside_cryptosuite_verifies_the_data_integrity_proofs(site, issued):
+    forged = json.loads(json.dumps(issued.document))
     forged["credentialSubject"]["identifier"][0]["identityHash"] = "Alan Martin"
-
-    first = outside(
-        site,
-        [
-            {"name": "jwt", "kind": "jwt", "token": token},
-            {"name": "jwt tampered", "kind": "jwt", "token": tampered_jwt(token)},
-            {"name": "proof", "kind": "proof", "document": document},
-            {"name": "proof revoked", "kind": "proof", "document": revoked_document},
-            {"name": "proof tampered", "kind": "proof", "document": forged},
-            {"name": "status", "kind": "status", "credential": document},
-            {"name": "status of the JWT", "kind": "status", "credential": payload},
-            {"name": "status revoked", "kind": "status", "credential": revoked_document},
-        ],
-    )
-
-    # jose: the VC-JWT verifies with the served key set; a changed payload does not.
-    assert first["jwt"]["verified"] is True, first["jwt"]
-    assert first["jwt"]["header"] == {"alg": "EdDSA", "kid": "test-2026", "typ": "vc+jwt"}
-    assert first["jwt"]["payload"]["jti"] == valid_id(site, valid)
-    assert first["jwt tampered"]["verified"] is False
-    assert "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" in first["jwt tampered"]["error"]
-    # eddsa-rdfc-2022: both credentials' proofs verify; a changed name does not.
-    assert first["proof"] == {"verified": True}
-    assert first["proof revoked"] == {"verified": True}
-    assert first["proof tampered"]["verified"] is False
-    # checkStatus: the valid credential's bit is clear, the revoked one's set, in both forms.
-    list_url = f"{site}/certificates/status-list.json"
-    assert document["credentialStatus"]["statusListCredential"] == list_url
-    assert payload["credentialStatus"] == document["credentialStatus"]
-    assert (first["status"]["verified"], first["status"]["status"]) == (True, False)
-    assert (first["status of the JWT"]["verified"], first["status of the JWT"]["status"]) == (
-        True,
-        False,
-    )
-    assert (first["status revoked"]["verified"], first["status revoked"]["status"]) == (True, True)
-    served_list = first["status"]["list"]
-    status, _headers, body = get(list_url)
-    assert (status, json.loads(body)) == (200, served_list)
-
-    # The status list checkers read carries a proof the outside cryptosuite accepts; a list
-    # with the revoked bit cleared does not.
-    unrevoked = json.loads(json.dumps(served_list))
+    status, _headers, body = get(f"{site}/certificates/status-list.json")
+    served_list = json.loads(body)
+    unrevoked = json.loads(body)
     unrevoked["credentialSubject"]["encodedList"] = statuslist.encode(statuslist.bitstring([]))
-    lists = outside(
+
+    results = outside(
         site,
         [
+            {"name": "credential", "kind": "proof", "document": issued.document},
+            {"name": "revoked", "kind": "proof", "document": issued.revoked_document},
+            {"name": "changed name", "kind": "proof", "document": forged},
             {"name": "list", "kind": "proof", "document": served_list},
-            {"name": "list unrevoked", "kind": "proof", "document": unrevoked},
+            {"name": "list with the bit cleared", "kind": "proof", "document": unrevoked},
         ],
     )
-    assert lists["list"] == {"verified": True}
-    assert lists["list unrevoked"]["verified"] is False
 
-    # A revocation shows in the first request after it commits (the list was cached above).
-    certificate_revoke(certificate=valid, by=officer, reason="other", note="interop")
-    after = outside(site, [{"name": "status", "kind": "status", "credential": document}])
-    assert (after["status"]["verified"], after["status"]["status"]) == (True, True)
+    assert status == 200
+    assert results["credential"] == {"verified": True}
+    assert results["revoked"] == {"verified": True}
+    assert results["list"] == {"verified": True}
+    assert results["changed name"]["verified"] is False
+    assert results["list with the bit cleared"]["verified"] is False
 
-    # The offline command still finds the list the PDF names, asking for the VC-JWT.
-    with pytest.raises(SystemExit) as exit_status:
+
+def test_check_status_reads_the_list_as_served(site, issued):
+    payload = claims(issued.token)
+
+    results = outside(
+        site,
+        [
+            {"name": "valid", "kind": "status", "credential": issued.document},
+            {"name": "valid, VC-JWT payload", "kind": "status", "credential": payload},
+            {"name": "revoked", "kind": "status", "credential": issued.revoked_document},
+        ],
+    )
+
+    list_url = f"{site}/certificates/status-list.json"
+    assert issued.document["credentialStatus"]["statusListCredential"] == list_url
+    assert payload["credentialStatus"] == issued.document["credentialStatus"]
+    statuses = {
+        name: (result["verified"], result.get("status")) for name, result in results.items()
+    }
+    assert statuses == {
+        "valid": (True, False),
+        "valid, VC-JWT payload": (True, False),
+        "revoked": (True, True),
+    }, results
+    status, _headers, body = get(list_url)
+    assert (status, json.loads(body)) == (200, results["valid"]["list"])
+
+
+def test_a_revocation_shows_to_check_status_in_the_next_request(site, issued, tmp_path):
+    before = outside(site, [{"name": "valid", "kind": "status", "credential": issued.document}])
+
+    certificate_revoke(certificate=issued.valid, by=issued.officer, reason="other", note="x")
+    after = outside(site, [{"name": "valid", "kind": "status", "credential": issued.document}])
+
+    assert (before["valid"]["verified"], before["valid"]["status"]) == (True, False)
+    assert (after["valid"]["verified"], after["valid"]["status"]) == (True, True)
+    # The offline command reads the same list (as a VC-JWT) at the address the PDF names.
+    out = tmp_path / "out.txt"
+    with pytest.raises(SystemExit) as exit_status, out.open("w") as stdout:
         call_command(
-            "verify_certificate", valid.pdf.path, "--jwks", f"{site}/.well-known/jwks.json",
-            "--online", stdout=(tmp_path / "out.txt").open("w"),
+            "verify_certificate", issued.valid.pdf.path, "--online",
+            "--jwks", f"{site}/.well-known/jwks.json", stdout=stdout,
         )  # fmt: skip
-    assert exit_status.value.code == 5, (tmp_path / "out.txt").read_text()
-
-
-def valid_id(site: str, certificate) -> str:
-    return f"{site}/{certificate.language}/verify/{certificate.code}/"
+    assert exit_status.value.code == 5, out.read_text()
 
 
 def test_answers_match_the_served_openapi_document(site):
