@@ -11,11 +11,11 @@ DEMO_MANAGE = $(DEMO_SITE_URL) $(MANAGE)
 APPS := cms courses learning certificates
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-system-deps check bench messages translations-check system-deps serve migrate seed clean signing-key
+.PHONY: help demo test test-system-deps check bench messages translations-check system-deps serve migrate seed clean signing-key interop-packages
 
 help:
 	@echo "make demo    install into $(VENV), migrate, seed the bilingual demo, serve http://127.0.0.1:$(PORT)"
-	@echo "make test    install test tools into $(VENV) and run the whole suite"
+	@echo "make test    install test tools into $(VENV) (and tests/interop's npm packages) and run the whole suite"
 	@echo "make check   linters, migration and translation checks (CI runs them)"
 	@echo "make bench   benchmarks on PostgreSQL and Redis at 127.0.0.1, written to bench/RESULTS.md"
 
@@ -73,9 +73,18 @@ seed: migrate translations
 demo: seed
 	$(DEMO_MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The outside verifiers' Node.js libraries (tests/certificates/test_interop.py), exactly as
+# pinned in the lockfile; installed again when the lockfile changes.
+INTEROP := tests/interop
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json $(INTEROP)/package.json | test-system-deps
+	cd $(INTEROP) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+interop-packages: $(INTEROP)/node_modules/.package-lock.json
+
 # Browser tests (tests/e2e) drive Debian's Chromium; the PostgreSQL, Redis and Celery worker
 # tests run when DATABASE_URL and CELERY_BROKER_URL point at those services (as in .ci/run).
-test: test-system-deps $(VENV)/.installed-test translations
+test: test-system-deps $(VENV)/.installed-test translations interop-packages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 check: $(VENV)/.installed-test translations-check
@@ -99,4 +108,4 @@ messages: $(VENV)/.installed
 	@echo "Now translate the new entries in */locale/fr/LC_MESSAGES/django.po"
 
 clean:
-	rm -rf $(VENV) db.sqlite3 static media
+	rm -rf $(VENV) db.sqlite3 static media $(INTEROP)/node_modules

@@ -12,7 +12,8 @@ Open Badges 3.0 types ``name`` and ``description`` as plain strings (no language
 achievement's name and description carry both languages, English then French.
 
 Revocation: ``credentialStatus`` is a ``BitstringStatusListEntry`` pointing at bit
-``status_index`` of the list served at ``SITE_URL/certificates/status-list.jwt``.
+``status_index`` of the list served at ``SITE_URL/certificates/status-list.json`` (JSON-LD with a
+Data Integrity proof, or the VC-JWT to a client that asks for ``application/vc+jwt``).
 """
 
 import uuid

@@ -11,6 +11,12 @@ proof (``certificates.dataintegrity``), and as a VC-JWT signed with the certific
 key (the JWT payload is the credential with ``iss``, ``jti``, ``nbf`` and ``exp`` beside it, as
 in ``certificates.openbadges``). It is cached briefly; a revocation clears the cache once it
 commits.
+
+Credentials name the JSON-LD address (``STATUS_LIST_PATH``): status checkers such as
+``checkStatus`` of ``@digitalbazaar/vc-bitstring-status-list`` read the list there as a
+credential, while a client asking for ``application/vc+jwt`` gets the VC-JWT. The VC-JWT
+address (``/certificates/status-list.jwt``) stays served for credentials issued when it was the one
+they named.
 """
 
 import base64
@@ -31,7 +37,7 @@ CACHE_KEY = "certificates:status-list:v1"
 CACHE_SECONDS = 300
 # A signed list is valid for a day: an old copy cannot hide a revocation for longer.
 VALID_FOR = datetime.timedelta(days=1)
-STATUS_LIST_PATH = "/certificates/status-list.jwt"
+STATUS_LIST_PATH = "/certificates/status-list.json"
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
 
-from certificates import openbadges, signing, statuslist
+from certificates import openbadges, signing
 from certificates.models import Certificate
 from tests.certificates.completions import issued, learner_of
 from tests.factories.learning import EmployerFactory
@@ -54,11 +54,11 @@ def test_openbadgeslib_verifies_our_credential_with_the_published_key(client, ce
     assert credential.expiration_date == certificate.expires_at
     assert credential.credential_status == [
         {
-            "id": f"{SITE}/certificates/status-list.jwt#{certificate.status_index}",
+            "id": f"{SITE}/certificates/status-list.json#{certificate.status_index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
             "statusListIndex": str(certificate.status_index),
-            "statusListCredential": f"{SITE}/certificates/status-list.jwt",
+            "statusListCredential": f"{SITE}/certificates/status-list.json",
         }
     ]
     assert credential.raw["credentialSubject"]["identifier"] == [
@@ -129,24 +129,29 @@ def test_openbadgeslib_rejects_an_expired_credential(client, db):
         OB3Verifier(pubkey_pem=published_key(client, token)).verify(token)
 
 
-def test_openbadgeslib_reads_revocation_from_the_status_list(client, certificate):
+@pytest.mark.parametrize("accept", ["application/vc+jwt", "*/*"])
+def test_openbadgeslib_reads_revocation_from_the_status_list(client, certificate, accept):
+    """Asked for the VC-JWT, the list's own signature is checked too; fetched plainly, the
+    list comes as JSON-LD (what Bitstring Status List checkers read), which openbadgeslib
+    reads as well."""
     token = openbadges.credential_jwt(certificate)
     verifier = OB3Verifier(pubkey_pem=published_key(client, token))
+    signed = accept == "application/vc+jwt"
     served = []
 
     def download(url):
         served.append(url)
-        return statuslist.credential_jwt(statuslist.credential()).encode()
+        return client.get(url.removeprefix(SITE), HTTP_ACCEPT=accept).content
 
-    verifier.verify(token, check_status=True, verify_status_list=True, download=download)
+    verifier.verify(token, check_status=True, verify_status_list=signed, download=download)
     Certificate.objects.filter(pk=certificate.pk).update(
         revoked_at=timezone.now() - datetime.timedelta(seconds=1),
         revocation_reason=Certificate.RevocationReason.ISSUED_IN_ERROR,
     )
 
     with pytest.raises(OB3VerificationError, match="revocation"):
-        verifier.verify(token, check_status=True, verify_status_list=True, download=download)
-    assert served == [f"{SITE}/certificates/status-list.jwt"] * 2
+        verifier.verify(token, check_status=True, verify_status_list=signed, download=download)
+    assert served == [f"{SITE}/certificates/status-list.json"] * 2
 
 
 def test_our_own_verifier_agrees(certificate):

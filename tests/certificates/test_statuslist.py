@@ -50,7 +50,7 @@ def test_credential_shape():
 
     assert document["@context"] == ["https://www.w3.org/ns/credentials/v2"]
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-    assert document["id"].endswith("/certificates/status-list.jwt")
+    assert document["id"].endswith("/certificates/status-list.json")
     subject = document["credentialSubject"]
     assert subject["type"] == "BitstringStatusList"
     assert subject["statusPurpose"] == "revocation"
