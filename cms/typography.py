@@ -2,12 +2,14 @@
 space before « : » and inside « », no space before « ; ! ? ». Editors and translators type
 ordinary spaces, or none; these functions set the right ones.
 
-``french_text`` works on plain text, ``french_html`` on markup: only text is touched, never
-tags, attributes, comments, code, or passages marked as another language (``lang="en"``).
+``french_text`` works on plain text, ``french_html`` on markup: only text and the attributes
+people read or hear (``alt``, ``title``, ``aria-label``, ``placeholder``, a button's ``value``)
+are touched, never tags, other attributes, comments, code, or passages marked as another
+language (``lang="en"``).
 """
 
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 NBSP = "\u00a0"
@@ -21,6 +23,15 @@ _COLON_AT_START = re.compile(rf"^[{_SPACES}]*:(?=\s|$)")
 _OPENING_GUILLEMET = re.compile(rf"«[{_SPACES}]*")
 _CLOSING_GUILLEMET = re.compile(rf"[{_SPACES}]*»")
 _SPACE_BEFORE_PUNCTUATION = re.compile(rf"[{_SPACES}]+(?=[;!?])")
+
+# Attributes whose words are read (shown, or spoken by a screen reader); an input's value only
+# on buttons.
+_WORDED = re.compile(
+    r"""(?P<name>\s(?:alt|title|aria-label|placeholder|value))(?P<equals>\s*=\s*)"""
+    r"""(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""",
+    re.IGNORECASE,
+)
+_BUTTON_TYPES = frozenset({"submit", "button", "reset"})
 
 # Elements whose text is not prose.
 _VERBATIM = frozenset({"script", "style", "pre", "code", "kbd", "samp", "textarea", "var"})
@@ -68,8 +79,29 @@ class _Typesetter(HTMLParser):
     def _french(self) -> bool:
         return self.open[-1][1] if self.open else True
 
+    def _start_tag(self, tag, attrs) -> str:
+        """The start tag as it came, its worded attributes typeset if they are French."""
+        text = self.get_starttag_text()
+        attrs = dict(attrs)
+        lang = attrs.get("lang")
+        if not (lang.lower().startswith("fr") if lang is not None else self._french()):
+            return text
+        button = tag == "input" and (attrs.get("type") or "").lower() in _BUTTON_TYPES
+
+        def typeset(match):
+            if match["name"].strip().lower() == "value" and not button:
+                return match[0]
+            quote = '"' if match["double"] is not None else "'"
+            value = match["double"] if match["double"] is not None else match["single"]
+            french = french_text(unescape(value))
+            if french == unescape(value):
+                return match[0]
+            return f"{match['name']}{match['equals']}{quote}{escape(french)}{quote}"
+
+        return _WORDED.sub(typeset, text)
+
     def handle_starttag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
+        self.out.append(self._start_tag(tag, attrs))
         if tag in _VOID:
             return
         french = self._french() and tag not in _VERBATIM
@@ -79,7 +111,7 @@ class _Typesetter(HTMLParser):
         self.open.append((tag, french))
 
     def handle_startendtag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
+        self.out.append(self._start_tag(tag, attrs))
 
     def handle_endtag(self, tag):
         self.out.append(f"</{tag}>")

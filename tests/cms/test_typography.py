@@ -50,18 +50,61 @@ def test_french_html_handles_text_in_links_and_bold_runs():
     )
 
 
-def test_french_html_leaves_attributes_urls_code_and_english_passages_alone():
+def test_french_html_leaves_other_attributes_urls_code_and_english_passages_alone():
     html = (
-        '<p title="Note : voir ?" data-x="« a »">Voir https://example.org/?q=1 à 9 h 30 : '
-        '<span lang="en">Note: this is English ! Really ?</span> '
-        "<code>a : b ?</code> fin ?</p>"
+        '<p data-x="« a »" class="a : b">Voir https://example.org/?q=1 à 9 h 30 : '
+        '<a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1</a> ; '
+        '<span lang="en" title="Note: English !">Note: this is English ! Really ?</span> '
+        '<input value="a : b ?"> <code>a : b ?</code> fin ?</p>'
     )
 
     assert french_html(html) == (
-        f'<p title="Note : voir ?" data-x="« a »">Voir https://example.org/?q=1 à 9 h 30{NB}: '
-        '<span lang="en">Note: this is English ! Really ?</span> '
-        "<code>a : b ?</code> fin?</p>"
+        f'<p data-x="« a »" class="a : b">Voir https://example.org/?q=1 à 9 h 30{NB}: '
+        '<a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1</a>; '
+        '<span lang="en" title="Note: English !">Note: this is English ! Really ?</span> '
+        '<input value="a : b ?"> <code>a : b ?</code> fin?</p>'
     )
+
+
+def test_french_html_sets_spacing_in_the_attributes_people_read():
+    html = (
+        '<img alt="Deux « collègues » : un atelier" src="/a.png">'
+        "<abbr title='Programme : PICA'>PICA</abbr>"
+        '<a href="/x?a=1" aria-label="Suivant : leçon 2">→</a>'
+        '<input type="search" placeholder="Chercher ?">'
+        '<input type="submit" value="Envoyer !">'
+    )
+
+    assert french_html(html) == (
+        f'<img alt="Deux «{NB}collègues{NB}»{NB}: un atelier" src="/a.png">'
+        f"<abbr title='Programme{NB}: PICA'>PICA</abbr>"
+        f'<a href="/x?a=1" aria-label="Suivant{NB}: leçon 2">→</a>'
+        '<input type="search" placeholder="Chercher?">'
+        '<input type="submit" value="Envoyer!">'
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # Times, in the French style and the 24-hour one, inside guillemets and bold runs.
+        ("<p>De <b>9 h 30</b> à 14:00 : « 9 h 30 »</p>",
+         f"<p>De <b>9 h 30</b> à 14:00{NB}: «{NB}9 h 30{NB}»</p>"),
+        # A URL as a link's text, then punctuation.
+        ('<p>Voir <a href="https://x.org/?a=1">https://x.org/?a=1</a> !</p>',
+         '<p>Voir <a href="https://x.org/?a=1">https://x.org/?a=1</a>!</p>'),
+        # An e-mail address.
+        ("<p>Écrivez à aide@example.org ?</p>", "<p>Écrivez à aide@example.org?</p>"),
+        # Punctuation closing a bold run inside a link.
+        ('<p><a href="/a"><strong>Attention</strong></a> : « <em>oui</em> » ?</p>',
+         f'<p><a href="/a"><strong>Attention</strong></a>{NB}: «{NB}<em>oui</em>{NB}»?</p>'),
+        # An English passage keeps its own spacing, the French around it is set.
+        ('<p>Le titre <cite lang="en">Note: why ?</cite> : lisez-le !</p>',
+         f'<p>Le titre <cite lang="en">Note: why ?</cite>{NB}: lisez-le!</p>'),
+    ],
+)  # fmt: skip
+def test_french_html_keeps_urls_times_and_english_as_they_are(html, expected):
+    assert french_html(html) == expected
 
 
 def test_french_html_takes_french_back_inside_an_english_passage():

@@ -31,7 +31,7 @@ TERMS = {
         ],
         "fr": [
             "racisme systémique",
-            "racisme envers les personnes noires",
+            "racisme envers les Noirs",
             "racisées",
             "exigence professionnelle justifiée",
             "Meiorin",
