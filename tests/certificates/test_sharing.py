@@ -3,6 +3,7 @@ joins later (and its SPO) sees neither the earlier certificates nor the earlier 
 unless the learner shares a certificate with it, which they can also withdraw."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -389,3 +390,20 @@ def test_the_privacy_page_query_count_is_constant(
         response = client.get(reverse("accounts:my_data"))
 
     assert response.content.decode().count("Stop sharing with") == employers
+
+
+def test_the_data_download_records_each_share_and_its_withdrawal(client, moved):
+    certificate, cove = moved["certificate"], moved["cove"]
+    share_url = reverse("certificates:share", args=[certificate.code])
+    client.force_login(moved["learner"])
+    client.post(share_url, {"employer": cove.pk, "share": "1"})
+    client.post(share_url, {"employer": cove.pk, "share": "0"})
+    client.post(share_url, {"employer": cove.pk, "share": "1"})
+
+    data = json.loads(client.post(reverse("accounts:my_data_download")).content)
+
+    [listed] = data["certificates"]
+    shares = listed["shared_with"]
+    assert [share["employer"] for share in shares] == ["Cove Inc.", "Cove Inc."]
+    assert shares[0]["withdrawn_at"] is not None
+    assert shares[1]["withdrawn_at"] is None
