@@ -218,6 +218,7 @@ def invited(django_capture_on_commit_callbacks, mailoutbox):
         "cove_admin": cove_admin,
         "cove_spo_staff": member(spo),
         "token": token,
+        "email": mailoutbox[-1].body,
     }
 
 
@@ -407,3 +408,11 @@ def test_the_data_download_records_each_share_and_its_withdrawal(client, moved):
     assert [share["employer"] for share in shares] == ["Cove Inc.", "Cove Inc."]
     assert shares[0]["withdrawn_at"] is not None
     assert shares[1]["withdrawn_at"] is None
+
+
+def test_the_invitation_email_says_earlier_records_stay(invited):
+    assert (
+        "If you already have an account, your earlier records stay with the organization you "
+        "earned them under: Cove Inc. sees only the training it assigns you, and the earlier "
+        "certificates you choose to share."
+    ) in " ".join(invited["email"].split())
