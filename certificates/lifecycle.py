@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates import services, signing, statuslist
 from certificates.codes import code_generate
-from certificates.models import AuditEvent, Certificate
+from certificates.models import AuditEvent, Certificate, CertificateShare
 from certificates.presentation import format_time, local_date, parse_time
 from certificates.verification import verify_url
 from cms.services import email_queue
@@ -119,7 +119,8 @@ def _revoke(certificate: Certificate, *, by, reason: str, note: str, channel: st
 
 
 def holder_certificates_export(*, holder) -> list[dict]:
-    """The certificates issued to ``holder``, for their personal data download."""
+    """The certificates issued to ``holder``, for their personal data download, each with
+    the employers it was shared with (withdrawn shares too). Two queries."""
     now = timezone.now()
     return [
         {
@@ -132,8 +133,25 @@ def holder_certificates_export(*, holder) -> list[dict]:
             "status": certificate.status_at(now),
             "verify_url": verify_url(certificate.code, certificate.language),
             "printed": certificate.snapshot,
+            "shared_with": [
+                {
+                    "employer": share.employer.legal_name,
+                    "shared_at": share.shared_at.isoformat(),
+                    "withdrawn_at": share.withdrawn_at.isoformat() if share.withdrawn_at else None,
+                }
+                for share in certificate.shares.all()
+            ],
         }
-        for certificate in Certificate.objects.filter(holder=holder).order_by("issued_at")
+        for certificate in Certificate.objects.filter(holder=holder)
+        .order_by("issued_at")
+        .prefetch_related(
+            Prefetch(
+                "shares",
+                queryset=CertificateShare.objects.select_related("employer").order_by(
+                    "shared_at", "pk"
+                ),
+            )
+        )
     ]
 
 

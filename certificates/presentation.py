@@ -34,6 +34,11 @@ from django.utils.translation import gettext_lazy as _
 from learning.models import Province
 
 
+def snapshot_title(snapshot: dict) -> str:
+    """The title in the active language, else the English one."""
+    return snapshot.get(f"title_{translation.get_language()}") or snapshot["title_en"]
+
+
 def parse_time(value: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
 

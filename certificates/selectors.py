@@ -83,6 +83,35 @@ def active_shares(*, user) -> set[tuple[int, int]]:
     )
 
 
+def certificates_to_offer(*, user, employer_id: int) -> QuerySet[Certificate]:
+    """The holder's certificates that employer ``employer_id`` sees only if they are shared
+    with it: issued under another employer (or one since deleted), neither revoked nor
+    replaced, and not shared with it now. Newest first. One query."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    shared = CertificateShare.objects.filter(
+        employer_id=employer_id, withdrawn_at__isnull=True
+    ).values("certificate_id")
+    return (
+        holder_certificates(user=user)
+        .exclude(employer_id=employer_id)
+        .exclude(pk__in=shared)
+        .filter(revoked_at__isnull=True, superseded_by__isnull=True)
+    )
+
+
+def holder_shares(*, user) -> QuerySet[CertificateShare]:
+    """The shares of the holder's certificates in force now, with the certificate and the
+    employer, by certificate (newest first) then employer name. One query."""
+    if not user.is_authenticated:
+        return CertificateShare.objects.none()
+    return (
+        CertificateShare.objects.filter(certificate__holder=user, withdrawn_at__isnull=True)
+        .select_related("certificate", "employer")
+        .order_by("-certificate__issued_at", "employer__legal_name", "pk")
+    )
+
+
 def downloadable_certificate(*, user, code: str) -> Certificate | None:
     """The certificate with canonical ``code`` if ``user`` may download it, else None."""
     return (

@@ -1,4 +1,6 @@
-"""Certificate columns on the SPO and employer dashboards (``learning.dashboard_columns``)."""
+"""Certificate columns on the SPO and employer dashboards (``learning.dashboard_columns``),
+the holder's personal data, and their sharing choices on learning's pages
+(``learning.invitation_choices``, the "Your data" sections)."""
 
 import datetime
 
@@ -10,7 +12,10 @@ from wagtail import hooks
 
 from certificates import lifecycle
 from certificates.models import Certificate
+from certificates.sharing_choices import CertificateShareChoices, my_data_section
+from learning import invitation_choices
 from learning.dashboard_columns import HOOK_NAME, Column, DashboardColumns, Link
+from learning.views import privacy
 
 EXPIRING_WITHIN = datetime.timedelta(days=30)
 
@@ -102,3 +107,13 @@ def certificates_personal_data(user):
 @hooks.register("personal_data_erase")
 def certificates_personal_data_erase(user, *, revoke_certificates: bool):
     lifecycle.holder_certificates_release(holder=user, revoke=revoke_certificates)
+
+
+@hooks.register(invitation_choices.HOOK_NAME)
+def certificate_share_choices():
+    return CertificateShareChoices()
+
+
+@hooks.register(privacy.SECTIONS_HOOK)
+def certificates_shared(request):
+    return my_data_section(request)

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -115,7 +116,8 @@ def certificate_panel(*, user, enrolment) -> dict:
 @require_POST
 def certificate_share(request, code: str):
     """The holder shares their certificate ``code`` with one of their employers
-    (``employer``, ``share`` = "1") or stops sharing it ("0")."""
+    (``employer``, ``share`` = "1") or stops sharing it ("0"), then goes back to ``next``
+    (a page of this site; "My certificates" otherwise)."""
     certificate = selectors.holder_certificates(user=request.user).filter(code=code).first()
     employer_id = request.POST.get("employer", "")
     if certificate is None or not employer_id.isdigit():
@@ -136,6 +138,11 @@ def certificate_share(request, code: str):
         if shared
         else _("The certificate is no longer shared."),
     )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("certificates:my_certificates")
 
 

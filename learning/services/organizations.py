@@ -3,6 +3,7 @@ invitee's language), partnerships, memberships and assignments."""
 
 import datetime
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -367,16 +368,24 @@ def invitation_usable(*, token: str, user=None, lock: bool = False) -> Invitatio
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, user, employer_details: dict | None = None) -> Membership:
+def invitation_accept(
+    *,
+    token: str,
+    user,
+    employer_details: dict | None = None,
+    then: Sequence[Callable[..., None]] = (),
+) -> Membership:
     """Use an invitation, once: ``user`` (signed in, or just created with the invitation's
     address) joins the organization. An employer invitation creates the employer from
     ``employer_details`` (or uses ``employer_details["employer"]``, an employer ``user``
     already administers) and activates the partnership. A staff invitation never lowers the
-    role of someone who already administers the employer.
+    role of someone who already administers the employer. Each of ``then`` is called as
+    ``step(membership=...)`` in the same transaction: what the person chose on the acceptance
+    page is recorded with the acceptance or not at all (``learning.invitation_choices``).
 
     Raises InvitationError when the link is unknown, used, expired or for another address,
-    ValidationError for invalid employer details, PermissionDenied for an employer ``user``
-    does not administer.
+    ValidationError for invalid employer details (or what ``then`` raises),
+    PermissionDenied for an employer ``user`` does not administer.
     """
     invitation = invitation_usable(token=token, user=user, lock=True)
     if invitation.kind == Invitation.Kind.EMPLOYER:
@@ -414,6 +423,8 @@ def invitation_accept(*, token: str, user, employer_details: dict | None = None)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    for step in then:
+        step(membership=membership)
     return membership
 
 

@@ -34,6 +34,7 @@ from learning.forms import (
     StaffInviteCsvForm,
     StaffInviteForm,
 )
+from learning.invitation_choices import invitation_choices
 from learning.models import Invitation, Membership, Organization
 from learning.selectors import organizations as selectors
 from learning.services import organizations as services
@@ -80,6 +81,13 @@ def _spread_errors(forms: list, error: ValidationError) -> None:
             forms[0].add_error(None, errors)
         else:
             form.add_error(name, errors)
+
+
+def _bound(forms: dict) -> list:
+    """The bound forms of an acceptance page's ``forms`` (``InvitationAcceptView.forms``)."""
+    every = [forms["account"], forms["choice"], forms["details"]]
+    every += [form for _provider, form in forms["extras"]]
+    return [form for form in every if form is not None and form.is_bound]
 
 
 def _render(request, template_name: str, context: dict, status: int = 200):
@@ -253,8 +261,9 @@ UNUSABLE_STATUS = {
 class InvitationAcceptView(View):
     """The page an invitation link opens. Signed out: create an account (and, for an
     employer, give its details), or sign in instead. Signed in with the invited address:
-    accept. Success signs a new account in and goes to the employer's dashboard
-    (administrators) or My learning (employees)."""
+    accept, with the choices other apps offer for a staff invitation
+    (``learning.invitation_choices``). Success signs a new account in and goes to the
+    employer's dashboard (administrators) or My learning (employees)."""
 
     template_name = "learning/organizations/invitation_accept.html"
 
@@ -271,7 +280,7 @@ class InvitationAcceptView(View):
         except InvitationError as error:
             return self.unusable(error)
         forms = self.forms(invitation, request.POST)
-        bound = [form for form in forms.values() if form is not None and form.is_bound]
+        bound = _bound(forms)
         if all(form.is_valid() for form in bound):
             try:
                 membership = self.accept(invitation, token, forms)
@@ -288,12 +297,21 @@ class InvitationAcceptView(View):
     def forms(self, invitation: Invitation, data=None) -> dict:
         """The forms this visitor fills in: ``account`` (signed out), ``choice`` (an employer
         invitation for someone who already administers employers), ``details`` (a new
-        employer). Absent ones are None; ``details`` is left unbound (not checked) when an
-        existing employer is chosen."""
+        employer), ``extras`` (the other apps' choices on a staff invitation, as
+        ``(provider, form)``, only for the invitee signed in). Absent ones are None (or an
+        empty list); ``details`` is left unbound (not checked) when an existing employer is
+        chosen."""
         user = self.request.user
         account = choice = details = None
+        extras = []
         if not user.is_authenticated:
             account = AccountCreateForm(data, email=invitation.email)
+        elif invitation.kind == Invitation.Kind.STAFF:
+            # invitation_usable has checked that the signed-in person is the invitee.
+            for provider in invitation_choices():
+                form = provider.form(user=user, employer=invitation.organization, data=data)
+                if form is not None:
+                    extras.append((provider, form))
         if invitation.kind == Invitation.Kind.EMPLOYER:
             employers = list(selectors.user_employers(user=user))
             if employers:
@@ -311,7 +329,7 @@ class InvitationAcceptView(View):
                     if data.get(f"employer-{name}"):
                         initial[name] = data[f"employer-{name}"]
             details = EmployerDetailsForm(details_data, prefix="employer", initial=initial)
-        return {"account": account, "choice": choice, "details": details}
+        return {"account": account, "choice": choice, "details": details, "extras": extras}
 
     def accept(self, invitation: Invitation, token: str, forms: dict) -> Membership:
         employer_details = None
@@ -321,7 +339,10 @@ class InvitationAcceptView(View):
         account = forms["account"]
         if account is None:
             return services.invitation_accept(
-                token=token, user=self.request.user, employer_details=employer_details
+                token=token,
+                user=self.request.user,
+                employer_details=employer_details,
+                then=[partial(provider.accepted, form=form) for provider, form in forms["extras"]],
             )
         return services.invitation_register(
             token=token,
@@ -361,7 +382,11 @@ class InvitationAcceptView(View):
             "account_form": forms["account"],
             "choice_form": forms["choice"],
             "details_form": forms["details"],
-            "forms": [form for form in forms.values() if form is not None and form.is_bound],
+            "extras": [
+                {"template_name": provider.template_name, "form": form}
+                for provider, form in forms["extras"]
+            ],
+            "forms": _bound(forms),
             "login_url": f"{reverse('accounts:login')}?{urlencode({'next': here})}",
         }
         return _render(request, self.template_name, context)

@@ -1,4 +1,9 @@
-"""A person's own data: download it as JSON, delete the account."""
+"""A person's own data: what we keep, download it as JSON, delete the account.
+
+Other apps add sections to "Your data" through the Wagtail hook ``personal_data_sections``:
+``fn(request) -> str``, the section's HTML (a ``<section>`` with an ``<h2>``), or "" for
+none. It shows only the signed-in person's own data.
+"""
 
 import json
 
@@ -12,14 +17,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from learning import services
+
+SECTIONS_HOOK = "personal_data_sections"
+
+
+def _my_data_page(request, form):
+    sections = [section(request) for section in hooks.get_hooks(SECTIONS_HOOK)]
+    context = {"form": form, "sections": [section for section in sections if section]}
+    return render(request, "learning/privacy/my_data.html", context)
 
 
 @login_required
 def my_data(request):
-    """What we hold and why, with the download and deletion actions."""
-    return render(request, "learning/privacy/my_data.html", {"form": AccountDeleteForm()})
+    """What we hold and why, the other apps' sections (what the person shares, for
+    example), with the download and deletion actions."""
+    return _my_data_page(request, AccountDeleteForm())
 
 
 @login_required
@@ -64,7 +79,7 @@ class AccountDeleteForm(forms.Form):
 def account_delete(request):
     form = AccountDeleteForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(request, "learning/privacy/my_data.html", {"form": form}, status=200)
+        return _my_data_page(request, form)
     user = request.user
     logout(request)
     services.account_delete(user=user, revoke_certificates=form.cleaned_data["revoke_certificates"])
