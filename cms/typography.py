@@ -10,7 +10,6 @@ language (``lang="en"``).
 
 import re
 from html import escape, unescape
-from html.parser import HTMLParser
 
 NBSP = "\u00a0"
 # Spaces a typist may have set (ordinary, no-break, narrow no-break).
@@ -67,11 +66,32 @@ def french_text(text: str, *, after: str = "") -> str:
     return text
 
 
-class _Typesetter(HTMLParser):
+# Markup, token by token: comments, declarations and processing instructions, end tags, start
+# tags (attribute values may hold ">"). Text is what lies between tokens.
+_TOKEN = re.compile(
+    r"(?P<comment><!--.*?-->)"
+    r"|(?P<other><![^>]*>|<\?[^>]*>)"
+    r"|</(?P<end>[a-zA-Z][^\s/>]*)[^>]*>"
+    r"""|<(?P<start>[a-zA-Z][^\s/>]*)(?P<attrs>(?:"[^"]*"|'[^']*'|[^'">])*)>""",
+    re.DOTALL,
+)
+# Elements whose content is raw text up to their end tag, whatever it looks like.
+_RAW_TEXT = frozenset({"script", "style"})
+_LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_TYPE = re.compile(r"""\stype\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+# Text that French spacing may change.
+_PUNCTUATION = re.compile(r"[:;!?«»]")
+
+
+def _attribute(pattern: re.Pattern, attrs: str) -> str | None:
+    match = pattern.search(attrs)
+    return next((group for group in match.groups() if group is not None), "") if match else None
+
+
+class _Typesetter:
     """Copies markup as it came, setting French spacing in the text of French passages."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=False)
         self.out: list[str] = []
         self.open: list[tuple[str, bool]] = []  # (tag, whether its text is French prose)
         self.previous = ""  # the text seen so far, for a colon at the start of a run
@@ -79,14 +99,13 @@ class _Typesetter(HTMLParser):
     def _french(self) -> bool:
         return self.open[-1][1] if self.open else True
 
-    def _start_tag(self, tag, attrs) -> str:
+    def _start_tag(self, tag: str, text: str, lang: str | None, attrs: str) -> str:
         """The start tag as it came, its worded attributes typeset if they are French."""
-        text = self.get_starttag_text()
-        attrs = dict(attrs)
-        lang = attrs.get("lang")
         if not (lang.lower().startswith("fr") if lang is not None else self._french()):
             return text
-        button = tag == "input" and (attrs.get("type") or "").lower() in _BUTTON_TYPES
+        if not _PUNCTUATION.search(attrs):
+            return text
+        button = tag == "input" and (_attribute(_TYPE, attrs) or "").lower() in _BUTTON_TYPES
 
         def typeset(match):
             if match["name"].strip().lower() == "value" and not button:
@@ -100,59 +119,58 @@ class _Typesetter(HTMLParser):
 
         return _WORDED.sub(typeset, text)
 
-    def handle_starttag(self, tag, attrs):
-        self.out.append(self._start_tag(tag, attrs))
-        if tag in _VOID:
+    def text(self, data: str) -> None:
+        if not data:
+            return
+        plain = unescape(data) if "&" in data else data
+        if self._french() and _PUNCTUATION.search(plain):
+            french = french_text(plain, after=self.previous)
+            if french != plain:
+                data = escape(french, quote=False)
+        self.out.append(data)
+        self.previous = plain
+
+    def start(self, tag: str, text: str, attrs: str) -> None:
+        lang = _attribute(_LANG, attrs) if "lang" in attrs else None
+        self.out.append(self._start_tag(tag, text, lang, attrs))
+        if tag in _VOID or attrs.rstrip().endswith("/"):
             return
         french = self._french() and tag not in _VERBATIM
-        lang = dict(attrs).get("lang")
         if lang is not None:
             french = tag not in _VERBATIM and lang.lower().startswith("fr")
         self.open.append((tag, french))
 
-    def handle_startendtag(self, tag, attrs):
-        self.out.append(self._start_tag(tag, attrs))
-
-    def handle_endtag(self, tag):
-        self.out.append(f"</{tag}>")
+    def end(self, tag: str, text: str) -> None:
+        self.out.append(text)
         for position in range(len(self.open) - 1, -1, -1):
             if self.open[position][0] == tag:
                 del self.open[position:]
                 break
 
-    def handle_data(self, data):
-        if self._french():
-            data = french_text(data, after=self.previous)
-        self.out.append(data)
-        if data:
-            self.previous = data
-
-    def handle_entityref(self, name):
-        self.out.append(f"&{name};")
-        self.previous = unescape(f"&{name};")
-
-    def handle_charref(self, name):
-        self.out.append(f"&#{name};")
-        self.previous = unescape(f"&#{name};")
-
-    def handle_comment(self, data):
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl):
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data):
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data):
-        self.out.append(f"<![{data}]>")
+    def feed(self, html: str) -> None:
+        position = 0
+        while match := _TOKEN.search(html, position):
+            self.text(html[position : match.start()])
+            position = match.end()
+            if match["start"]:
+                tag = match["start"].lower()
+                self.start(tag, match[0], match["attrs"])
+                if tag in _RAW_TEXT:
+                    close = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(html, position)
+                    stop = close.start() if close else len(html)
+                    self.out.append(html[position:stop])
+                    position = stop
+            elif match["end"]:
+                self.end(match["end"].lower(), match[0])
+            else:
+                self.out.append(match[0])
+        self.text(html[position:])
 
 
 def french_html(html: str) -> str:
     """``html`` with French spacing set in its text (see the module's docstring)."""
     typesetter = _Typesetter()
     typesetter.feed(html)
-    typesetter.close()
     return "".join(typesetter.out)
 
 

@@ -113,10 +113,18 @@ def test_french_html_takes_french_back_inside_an_english_passage():
     assert french_html(html) == '<div lang="en">Why ? <q lang="fr-CA">Pourquoi?</q> Why ?</div>'
 
 
-def test_french_html_keeps_entities_and_comments():
-    html = "<p>A &amp; B : C&nbsp;? <!-- note : ici --></p>"
+def test_french_html_keeps_escaped_characters_and_comments():
+    html = "<p>A &amp; B &lt; C : D&nbsp;? <!-- note : ici --></p>"
 
-    assert french_html(html) == f"<p>A &amp; B{NB}: C&nbsp;? <!-- note : ici --></p>"
+    # A space written as an entity is a space: none before « ? ».
+    assert french_html(html) == f"<p>A &amp; B &lt; C{NB}: D? <!-- note : ici --></p>"
+
+
+def test_french_html_leaves_scripts_and_styles_as_they_are():
+    script = '<script>if (a < b && c) { x = "Oui : non ?"; }</script>'
+    html = f"{script}<style>a:hover{{}}</style><p>Oui ?</p>"
+
+    assert french_html(html) == f"{script}<style>a:hover{{}}</style><p>Oui?</p>"
 
 
 def test_typography_filter_applies_on_french_only():
