@@ -56,6 +56,8 @@ LESSON = {
     "title": "Your first week together",
     "slug": "your-first-week-together",
     "paragraph": "Newcomers stay where they feel welcome from the first day.",
+    # What the editor writes instead once the module is live in both languages.
+    "new_paragraph": "Newcomers stay where the whole team makes them welcome.",
     "scenario": {
         "title": "The quiet new hire",
         "situation": "A new welder never asks questions in team meetings.",
@@ -127,6 +129,9 @@ FRENCH = {
     "your-first-week-together": "votre-premiere-semaine-ensemble",
     "Newcomers stay where they feel welcome from the first day.": (
         "Les nouveaux arrivants restent là où ils se sentent bienvenus dès le premier jour."
+    ),
+    "Newcomers stay where the whole team makes them welcome.": (
+        "Les nouveaux arrivants restent là où toute l'équipe les accueille."
     ),
     "The quiet new hire": "La nouvelle recrue discrète",
     "A new welder never asks questions in team meetings.": (
@@ -315,6 +320,15 @@ def fill_date(field, value: str) -> None:
 def fill_rich_text(container, text: str) -> None:
     """Type into a Draftail editor and wait until it has saved its content to the form."""
     container.get_by_role("textbox").click()
+    container.page.keyboard.insert_text(text)
+    expect(container.locator("input[type=hidden]")).to_have_value(re.compile(re.escape(text)))
+
+
+def replace_rich_text(container, text: str) -> None:
+    """Replace everything in a Draftail editor with ``text``, and wait until it is saved to
+    the form."""
+    container.get_by_role("textbox").click()
+    container.page.keyboard.press("ControlOrMeta+A")
     container.page.keyboard.insert_text(text)
     expect(container.locator("input[type=hidden]")).to_have_value(re.compile(re.escape(text)))
 
@@ -643,6 +657,40 @@ def test_editor_journey_publishes_a_bilingual_module(windows, screenshots, langu
     expect(visitor.get_by_text(FRENCH[LESSON["paragraph"]])).to_be_visible()
     expect(visitor.get_by_text(FRENCH[LESSON["scenario"]["title"]])).to_be_visible()
     screenshots(visitor, "french lesson")
+    french_lesson_url = visitor.url
+
+    # The editor rewrites the English lesson's paragraph and the moderator publishes it. The
+    # editor syncs the translations: the live French lesson keeps its French text.
+    editor.goto(f"/admin/pages/{lesson_id}/edit/")
+    body = editor.get_by_role("region", name=ui.field(LessonPage, "body"))
+    replace_rich_text(body.get_by_role("region", name=ui("Rich text")), LESSON["new_paragraph"])
+    footer_action(editor, ui, submit)
+    expect(messages(editor)).to_contain_text(LESSON["title"])
+    approve_all(moderator, ui, [LESSON["title"]])
+    editor.goto(f"/admin/pages/{lesson_id}/edit/")
+    header_action(editor, ui, ui("Sync translated pages"))
+    expect(editor.get_by_role("checkbox", name=re.compile(ui("Publish")))).to_have_count(0)
+    screenshots(editor, "sync the translations")
+    editor.get_by_role("button", name=ui("Submit"), exact=True).click()
+    expect(messages(editor)).to_contain_text(LESSON["title"])
+    visitor.goto(french_lesson_url)
+    expect(visitor.get_by_text(FRENCH[LESSON["paragraph"]])).to_be_visible()
+    expect(visitor.get_by_text(LESSON["new_paragraph"])).to_have_count(0)
+    screenshots(visitor, "french lesson after the sync")
+
+    # The editor translates the new paragraph and submits the French lesson; once the
+    # moderator approves it, the live French lesson shows the new text, in French.
+    editor.goto(f"/admin/pages/{french_module_id}/")
+    editor.get_by_role("link", name=FRENCH[LESSON["title"]], exact=True).click()
+    assert translate_segments(editor, ui) == [LESSON["new_paragraph"]]
+    submit_translation(editor, ui)
+    screenshots(editor, "french lesson update submitted")
+    approve_all(moderator, ui, [FRENCH[LESSON["title"]]])
+    visitor.goto(french_lesson_url)
+    expect(visitor.get_by_text(FRENCH[LESSON["new_paragraph"]])).to_be_visible()
+    for text in (LESSON["new_paragraph"], LESSON["paragraph"]):
+        expect(visitor.get_by_text(text)).to_have_count(0)
+    screenshots(visitor, "french lesson updated")
 
     assert windows.problems == []
     module = ModulePage.objects.get(pk=module_id)
