@@ -12,7 +12,7 @@ Everything else comes from the environment ``bench/run.py`` gives every process 
 """
 
 from cms.settings.production import *  # noqa: F403
-from cms.settings.production import CACHES, env
+from cms.settings.production import CACHES, STORAGES, env
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
@@ -22,7 +22,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # One run's keys in a shared Redis, removed at the end of the run.

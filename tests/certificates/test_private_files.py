@@ -84,3 +84,12 @@ def test_production_keeps_certificate_pdfs_private_in_a_bucket():
     assert loaded["certificates"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert (options["default_acl"], options["querystring_auth"]) == ("private", True)
     assert options["location"] == "private"
+
+
+def test_the_benchmark_server_stores_certificate_pdfs_as_production_does():
+    loaded = settings_for(
+        "production", probe=PROBE, SECRET_KEY="x" * 60, DJANGO_SETTINGS_MODULE="bench.settings"
+    )
+
+    assert "error" not in loaded, loaded.get("error")
+    assert loaded["certificates"]["BACKEND"] == "certificates.storage.PrivateFileSystemStorage"
