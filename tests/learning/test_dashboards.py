@@ -599,7 +599,12 @@ def test_dashboard_charts_are_accessible_svg_followed_by_data_tables(
         assert 'role="img"' in svg.group(0)
         assert f'<title id="{chart_id}-title">' in html
         assert f'<desc id="{chart_id}-desc">' in html
+        # The chart scrolls in a box of its own on a phone, which the keyboard reaches.
+        box = f'<div class="chart-scroll" role="region" aria-labelledby="{chart_id}-heading" '
+        assert html[: svg.start()].rstrip().endswith(box + 'tabindex="0">')
         after = html[html.index("</svg>", svg.end()) + len("</svg>") :].lstrip()
+        assert after.startswith("</div>")
+        after = after[len("</div>") :].lstrip()
         assert after.startswith('<details class="chart-data">')
         after = after[after.index("</summary>") + len("</summary>") :].lstrip()
         assert after.startswith(
