@@ -1,8 +1,9 @@
 """On a phone (390 px), the pages managers live on fit the window: the home page, the employer
-dashboard, the SPO dashboard and its view of a partner employer, and the learner page, in
-English and in French. Nothing scrolls sideways, and what a manager reads each row for (a
-learner's name, status and due date; an employer's name, overdue count and completion) lies
-within the window, measured on the rendered boxes."""
+dashboard, the SPO dashboard and its view of a partner employer, the learner page and the
+certificates to manage, in English and in French. Nothing scrolls sideways, and what a manager
+reads each row for (a learner's name, status and due date; an employer's name, overdue count
+and completion; a certificate's holder, status and expiry) lies within the window, measured
+on the rendered boxes."""
 
 import pytest
 from playwright.sync_api import Page
@@ -97,6 +98,12 @@ def test_manager_pages_fit_a_phone(windows, language):
     )
     fit.shown(manager.get_by_role("heading", level=1), "SPO: learner page: name")
     fit.shown(manager.locator(".record .status"), "SPO: learner page: status", at_least=2)
+    fit.page(manager, f"/{language}/verify/manage/", "certificates to manage")
+    rows = "certificates to manage: certificate"
+    fit.shown(manager.locator("th[scope=row]"), f"{rows} holder", at_least=2)
+    fit.shown(manager.locator(f'td[data-label="{t("Status")}"]'), f"{rows} status", at_least=2)
+    fit.shown(manager.locator(f'td[data-label="{t("Valid until")}"]'), f"{rows} expiry",
+              at_least=2)  # fmt: skip
 
     assert fit.problems == []
     assert windows.problems == []
