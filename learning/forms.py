@@ -364,6 +364,10 @@ class AccessRequestForm(forms.ModelForm):
     from people (and from assistive technology), it must stay empty."""
 
     website = forms.CharField(required=False, label=_("Leave this field empty"))
+    # Declared rather than generated: a generated radio list offers a blank choice.
+    language = forms.ChoiceField(
+        choices=LANGUAGE_CHOICES, widget=forms.RadioSelect, label=_("Language for our answer")
+    )
 
     class Meta:
         model = AccessRequest
@@ -376,13 +380,11 @@ class AccessRequestForm(forms.ModelForm):
             "spo_name",
             "language",
         ]
-        widgets = {"language": forms.RadioSelect}
         help_texts = {
             "organization_name": _("The name your customers know you by."),
             "contact_email": _("The answer comes to this address."),
             "spo_name": _("A settlement service provider organization, if you already have one."),
         }
-        labels = {"language": _("Language for our answer")}
 
 
 class AccessDeclineForm(forms.Form):

@@ -156,6 +156,7 @@ def _employer_rows(objects: Iterable[Organization], extra: ExtraColumns, module_
     values = extra.values([row.employer.pk for row in rows], module_id=module_id)
     for row in rows:
         row.extra = values[row.employer.pk]
+        row.labelled_extra = list(zip(extra.columns, row.extra, strict=True))
     return rows
 
 

@@ -130,3 +130,31 @@ def assert_reflows(page: Page, label: str, widths=REFLOW_WIDTHS) -> None:
     """Fail when the page scrolls sideways at 320 px or at 200% zoom of a 1280 px window."""
     problems = reflow_problems(page, label, widths)
     assert not problems, "\n".join(problems)
+
+
+# The box of what an element shows (its text and children; pseudo-elements such as a stacked
+# table cell's label are left out), measured in the window.
+CONTENT_BOX = """(element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const box = range.getBoundingClientRect();
+    return {left: box.left, right: box.right, width: box.width, height: box.height,
+            text: element.innerText.trim().slice(0, 60)};
+}"""
+
+
+def off_window(locator, label: str) -> list[str]:
+    """Each element of ``locator`` whose content shows nothing, or does not lie within the
+    window's width (cut off, or to be reached only by scrolling sideways)."""
+    width = locator.page.viewport_size["width"]
+    problems = []
+    for index in range(locator.count()):
+        box = locator.nth(index).evaluate(CONTENT_BOX)
+        if not (box["width"] > 0 and box["height"] > 0):
+            problems.append(f"{label} #{index} shows nothing ({box['text']!r})")
+        elif box["left"] < 0 or box["right"] > width:
+            problems.append(
+                f"{label} #{index} spans {box['left']:.0f}..{box['right']:.0f}px, outside"
+                f" 0..{width}px ({box['text']!r})"
+            )
+    return problems

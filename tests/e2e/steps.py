@@ -1,5 +1,6 @@
 """Steps through the public site that several journeys take: what the site says in a language,
-signing in, working through a module's lessons and quiz, downloading files, reading PDFs."""
+signing in, following an emailed invitation, working through a module's lessons and quiz,
+revoking a certificate, downloading files, reading PDFs, and screenshots at two widths."""
 
 import re
 import shutil
@@ -13,13 +14,20 @@ from django.utils.translation import trans_real
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from certificates.demo import seed_certificates
+from certificates.models import Certificate
+from cms.demo import seed_site
+from courses.demo import seed_catalogue
 from courses.models import ModulePage
-from learning.demo import answers_for
-from learning.models import QuizAttempt
+from learning.demo import answers_for, seed_accounts, seed_learner, seed_organizations
+from learning.models import Organization, QuizAttempt
 from tests.conftest import REQUIRE_BROWSER
+from tests.learning.test_organizations import LINK
 
 PASSWORD = "harbour lights at dawn 2026"
 LOCALES = {"en": "en-CA", "fr": "fr-CA"}
+# A desktop window and a phone's (the width GOV.UK and Canada.ca design for first).
+WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 
 class Text:
@@ -47,6 +55,19 @@ class Text:
             assert key in self.catalog, f"not translated into {self.language}: {key!r}"
 
 
+def demo_seed() -> Organization:
+    """The demo: site, catalogue, organizations with learners in every state, certificates.
+    Returns Harbourview Fabrication, whose enrolments in its SPO's two modules are all past
+    due."""
+    seed_accounts()
+    seed_site()
+    seed_catalogue()
+    seed_learner()
+    seed_organizations()
+    seed_certificates()
+    return Organization.objects.get(legal_name="Harbourview Fabrication Ltd.")
+
+
 def open_window(windows, language: str) -> Page:
     """A browser window of its own (own cookies), its browser set to ``language``."""
     return windows.open(locale=LOCALES[language])
@@ -63,6 +84,50 @@ def sign_in(windows, *, email: str, password: str, t: Text) -> Page:
     # Signing in keeps the page's language.
     expect(page).to_have_url(re.compile(rf"/{t.language}/"))
     return page
+
+
+def error_pages(page: Page) -> list[str]:
+    """The pages ``page`` will open that answer with an error status, as ``"status url"``;
+    the list grows as the window goes on."""
+    found: list[str] = []
+
+    def check(response) -> None:
+        if response.request.resource_type == "document" and response.status >= 400:
+            found.append(f"{response.status} {response.url}")
+
+    page.on("response", check)
+    return found
+
+
+def both_widths(screenshots, page: Page, step: str) -> None:
+    """Screenshots of the page as it is, in a desktop window and on a phone; the window
+    gets its own size back."""
+    size = page.viewport_size
+    for name, width in (("wide", WIDE), ("narrow", NARROW)):
+        page.set_viewport_size(width)
+        screenshots(page, f"{step} {name}")
+    page.set_viewport_size(size)
+
+
+def invitation_link(mailoutbox, email: str, language: str) -> str:
+    """The path of the invitation link emailed to ``email``, which is in ``language``."""
+    sent = [message for message in mailoutbox if message.to == [email]]
+    assert len(sent) == 1
+    match = LINK.search(sent[0].body)
+    assert match[1] == language
+    return f"/{match[1]}/invitations/{match[2]}/"
+
+
+def revocation_fill(page: Page, t: Text, *, code: str, holder: str, note: str) -> None:
+    """From the list of certificates to manage, ask to revoke certificate ``code`` (held by
+    ``holder``) as issued in error; ends on the confirmation, before "Yes, revoke"."""
+    row = page.get_by_role("row").filter(has_text=code)
+    expect(row).to_contain_text(holder)
+    row.get_by_role("link", name=re.compile("^" + re.escape(t("Revoke")))).click()
+    field(page, t("Reason")).select_option(Certificate.RevocationReason.ISSUED_IN_ERROR)
+    field(page, t("Note")).fill(note)
+    page.get_by_role("button", name=t("Continue")).click()
+    expect(page.get_by_role("button", name=t("Yes, revoke the certificate"))).to_be_visible()
 
 
 def rows_apart(page: Page, rows) -> None:

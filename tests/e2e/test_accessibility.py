@@ -52,6 +52,7 @@ from learning.demo import answers_for, seed_accounts, seed_learner, seed_organiz
 from learning.models import Enrolment, Organization, QuizAttempt, User
 from learning.services import attempt_items, attempt_start, attempt_submit, lesson_complete
 from learning.services.organizations import employer_invite, staff_invite
+from learning.services.reminders import unsubscribe_token
 from tests.e2e.accessibility import (
     axe_preload,
     axe_violations,
@@ -353,6 +354,11 @@ def demo_seed(mailoutbox) -> dict[str, State]:
     spo = Organization.objects.get(memberships__user=manager)
     harbourview = Organization.objects.get(legal_name="Harbourview Fabrication Ltd.")
     admin = User.objects.get(email=emails["employer_admin"])
+    priya = User.objects.get(email="priya.nair@harbourview.example.com")
+    unsubscribing = {
+        "en": priya,
+        "fr": User.objects.get(email="aisha.bello@harbourview.example.com"),
+    }
     # The SPO manages the certificates of its partner employers' people: Joséphine's, and
     # Priya's once she completes the first module.
     revocable = {
@@ -360,9 +366,7 @@ def demo_seed(mailoutbox) -> dict[str, State]:
             holder__email="josephine.cormier@boulangerie.example.com",
             kind=Certificate.Kind.MODULE,
         ).code,
-        "fr": module_complete(
-            User.objects.get(email="priya.nair@harbourview.example.com"), modules[0]
-        ).code,
+        "fr": module_complete(priya, modules[0]).code,
     }
     home = HomePage.objects.get(locale__language_code="en")
     sources = {
@@ -397,7 +401,11 @@ def demo_seed(mailoutbox) -> dict[str, State]:
             "completed_enrolment": Enrolment.objects.get(user=learner, module=modules[0]).pk,
             "spo": spo.pk,
             "employer": harbourview.pk,
+            # Priya: quiz attempts, an overdue module, a certificate in the French crawl.
+            "partner_learner": priya.pk,
         }
+        # Each language's crawl turns reminders off for a person of its own.
+        state.invitations["unsubscribe"] = unsubscribe_token(user=unsubscribing[language])
         employer_invite(
             spo=spo,
             invited_by=manager,
@@ -540,6 +548,25 @@ def crawl_visitor(audit: Audit, page: Page, state: State) -> None:
         audit.check(page, f"sign-up from the {kind} invitation with errors")
     audit.visit(page, f"/{lang}/invitations/not-a-real-token/", "unusable invitation", status=404)
 
+    audit.visit(page, f"/{lang}/request-access/", "request access")
+    submit_invalid(page, "main form.stacked-form")
+    audit.check(page, "request access with errors")
+    form = page.locator("main form.stacked-form")
+    form.locator("input[name=organization_name]").fill(f"Fundy Tide Outfitters ({lang})")
+    form.locator("select[name=province]").select_option("NS")
+    form.locator("select[name=size]").select_option("5-19")
+    form.locator("input[name=contact_name]").fill("Rachel Comeau")
+    form.locator("input[name=contact_email]").fill(f"rachel-{lang}@fundytide.example.com")
+    form.locator(f"input[name=language][value={lang}]").check()
+    submit(page, "main form.stacked-form")
+    expect(page).to_have_url(re.compile(r"/request-access/sent/$"))
+    audit.check(page, "request access: sent")
+
+    unsubscribe = f"/{lang}/reminders/unsubscribe/{state.invitations['unsubscribe']}/"
+    audit.visit(page, unsubscribe, "reminders: unsubscribe")
+    submit(page, "main form")
+    audit.check(page, "reminders: unsubscribed")
+
 
 def crawl_learner(audit: Audit, page: Page, state: State) -> None:
     lang, pages, ids = state.language, state.pages, state.ids
@@ -594,6 +621,24 @@ def crawl_employer(audit: Audit, page: Page, state: State) -> None:
     submit_invalid(page, "main form.stacked-form")
     audit.check(page, "employer: CSV upload with errors")
     audit.visit(page, f"/{lang}/employer/{employer}/assign/", "employer: assign modules")
+    audit.visit(
+        page,
+        f"/{lang}/employer/{employer}/time-accommodations/",
+        "employer: more time on timed quizzes",
+    )
+    # The dashboard and the learner page after a manager's actions, their messages shown.
+    page.goto(f"/{lang}/employer/{employer}/")
+    submit(page, "main form.remind-overdue")
+    audit.check(page, "employer: dashboard, overdue learners reminded")
+    learner = f"/{lang}/employer/{employer}/learners/{state.ids['partner_learner']}/"
+    audit.visit(page, learner, "employer: learner page")
+    for summary in page.locator("main details > summary").all():
+        summary.click()
+    audit.check(page, "employer: learner page, attempts opened")
+    submit(page, "main form.learner-actions")
+    audit.check(page, "employer: learner page, reminder already sent today")
+    submit(page, "main form.due-form")
+    audit.check(page, "employer: learner page, due date changed")
 
 
 def crawl_spo_staff(audit: Audit, page: Page, state: State) -> None:
@@ -603,6 +648,11 @@ def crawl_spo_staff(audit: Audit, page: Page, state: State) -> None:
         page,
         f"/{lang}/spo/{ids['spo']}/employers/{ids['employer']}/",
         "SPO staff: employer drill-down",
+    )
+    audit.visit(
+        page,
+        f"/{lang}/spo/{ids['spo']}/employers/{ids['employer']}/learners/{ids['partner_learner']}/",
+        "SPO staff: learner page",
     )
     audit.visit(page, f"/{lang}/verify/bulk/", "SPO staff: bulk verification")
     submit_invalid(page, "main form")
@@ -625,6 +675,17 @@ def crawl_spo_manager(audit: Audit, page: Page, state: State) -> None:
     )
     submit_invalid(page, "main form.stacked-form")
     audit.check(page, "SPO manager: assign modules with errors")
+    audit.visit(
+        page,
+        f"/{lang}/spo/{spo}/employers/{employer}/learners/{ids['partner_learner']}/attempts/",
+        "SPO manager: assessment record",
+    )
+    audit.visit(page, f"/{lang}/spo/{spo}/access-requests/", "SPO manager: access requests")
+    for summary in page.locator("main details > summary").all():
+        summary.click()
+    audit.check(page, "SPO manager: access requests, decline opened")
+    submit(page, "main form.inline-form")
+    audit.check(page, "SPO manager: access request approved")
     audit.visit(page, f"/{lang}/verify/manage/", "SPO manager: certificates")
     code = state.certificates["to_revoke"]
     audit.visit(page, f"/{lang}/verify/manage/{code}/revoke/", "SPO manager: revoke")

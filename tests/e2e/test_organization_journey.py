@@ -28,6 +28,7 @@ from tests.e2e.steps import (
     Text,
     download,
     field,
+    invitation_link,
     lessons_walk,
     main_nav,
     messages,
@@ -37,10 +38,10 @@ from tests.e2e.steps import (
     pdf_text,
     qr_decode,
     quiz_take,
+    revocation_fill,
     rows_apart,
     sign_in,
 )
-from tests.learning.test_organizations import LINK
 
 pytestmark = [
     pytest.mark.browser,
@@ -78,15 +79,6 @@ def spo_seed(language: str) -> Organization:
     )
     membership_add(user=manager, organization=spo, role=Membership.Role.SPO_MANAGER)
     return spo
-
-
-def invitation_link(mailoutbox, email: str, language: str) -> str:
-    """The path of the invitation link emailed to ``email``, which is in ``language``."""
-    sent = [message for message in mailoutbox if message.to == [email]]
-    assert len(sent) == 1
-    match = LINK.search(sent[0].body)
-    assert match[1] == language
-    return f"/{match[1]}/invitations/{match[2]}/"
 
 
 def account_fill(page, t: Text, person: dict) -> None:
@@ -301,12 +293,8 @@ def test_organization_journey(windows, screenshots, mailoutbox, tmp_path, langua
     # The SPO revokes it from certificate management; verification then says so.
     manager.get_by_role("contentinfo").get_by_role("link", name=t("Verify a certificate")).click()
     manager.get_by_role("link", name=t("Revoke or correct certificates")).click()
-    manage_row = row_of(manager, code)
-    expect(manage_row).to_contain_text(f"{STAFF[0]['first_name']} {STAFF[0]['last_name']}")
-    manage_row.get_by_role("link", name=re.compile("^" + re.escape(t("Revoke")))).click()
-    field(manager, t("Reason")).select_option(Certificate.RevocationReason.ISSUED_IN_ERROR)
-    field(manager, t("Note")).fill("Completed under another account.")
-    manager.get_by_role("button", name=t("Continue")).click()
+    holder = f"{STAFF[0]['first_name']} {STAFF[0]['last_name']}"
+    revocation_fill(manager, t, code=code, holder=holder, note="Completed under another account.")
     screenshots(manager, "revocation to confirm")
     manager.get_by_role("button", name=t("Yes, revoke the certificate")).click()
     expect(messages(manager)).to_contain_text(t("Certificate %(code)s is revoked.", code=code))

@@ -1,5 +1,7 @@
 """Requesting access without an invitation, and an SPO manager approving or declining it."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -43,6 +45,15 @@ def submit(client, data, language="en"):
     with translation.override(language):
         url = reverse("access:request")
     return client.post(url, data)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_request_form_offers_each_language_with_the_page_language_chosen(client, language):
+    response = client.get(f"/{language}/request-access/")
+
+    radios = re.findall(r'<input type="radio" name="language" value="(\w*)"[^>]*>', response.text)
+    checked = re.findall(r'name="language" value="(\w+)"[^>]*checked', response.text)
+    assert (radios, checked) == (["en", "fr"], [language])
 
 
 def test_request_reaches_managers_of_the_province_only(
