@@ -79,6 +79,8 @@ _TOKEN = re.compile(
 _RAW_TEXT = frozenset({"script", "style"})
 _LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _TYPE = re.compile(r"""\stype\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+# A character reference (``&amp;``, ``&#x27;``, ``&nbsp;``).
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 # Text that French spacing may change.
 _PUNCTUATION = re.compile(r"[:;!?«»]")
 
@@ -120,15 +122,23 @@ class _Typesetter:
         return _WORDED.sub(typeset, text)
 
     def text(self, data: str) -> None:
+        """Text between tags: its runs between character references are typeset one by one,
+        and the references are kept as they were written."""
+        position = 0
+        for reference in _REFERENCE.finditer(data):
+            self._run(data[position : reference.start()])
+            self.out.append(reference[0])
+            self.previous = unescape(reference[0])
+            position = reference.end()
+        self._run(data[position:])
+
+    def _run(self, data: str) -> None:
         if not data:
             return
-        plain = unescape(data) if "&" in data else data
-        if self._french() and _PUNCTUATION.search(plain):
-            french = french_text(plain, after=self.previous)
-            if french != plain:
-                data = escape(french, quote=False)
+        if self._french() and _PUNCTUATION.search(data):
+            data = french_text(data, after=self.previous)
         self.out.append(data)
-        self.previous = plain
+        self.previous = data
 
     def start(self, tag: str, text: str, attrs: str) -> None:
         lang = _attribute(_LANG, attrs) if "lang" in attrs else None

@@ -37,6 +37,7 @@ def french_crawl(django_db_setup, django_db_blocker):
     return crawl
 
 
+@pytest.mark.django_db  # runs with the seeded database, before transactional tests flush it
 def test_french_pages_follow_french_typography(french_crawl):
     problems = french_crawl.problems()
 

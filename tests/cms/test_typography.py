@@ -113,11 +113,15 @@ def test_french_html_takes_french_back_inside_an_english_passage():
     assert french_html(html) == '<div lang="en">Why ? <q lang="fr-CA">Pourquoi?</q> Why ?</div>'
 
 
-def test_french_html_keeps_escaped_characters_and_comments():
+def test_french_html_keeps_entities_and_comments():
     html = "<p>A &amp; B &lt; C : D&nbsp;? <!-- note : ici --></p>"
 
-    # A space written as an entity is a space: none before « ? ».
-    assert french_html(html) == f"<p>A &amp; B &lt; C{NB}: D? <!-- note : ici --></p>"
+    assert french_html(html) == f"<p>A &amp; B &lt; C{NB}: D&nbsp;? <!-- note : ici --></p>"
+
+
+def test_french_html_keeps_entities_as_written_whether_or_not_the_text_changes():
+    assert french_html("<p>L&#x27;équipe ?</p>") == "<p>L&#x27;équipe?</p>"
+    assert french_html("<p>L&#x27;équipe</p>") == "<p>L&#x27;équipe</p>"
 
 
 def test_french_html_leaves_scripts_and_styles_as_they_are():
