@@ -1,4 +1,3 @@
-import io
 import os
 import subprocess
 import sys
@@ -9,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.snapshots import seeded
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # Browser tests (tests/e2e) drive Debian's Chromium; under REQUIRE_BROWSER=1 they fail instead
@@ -69,15 +70,30 @@ def redis_available() -> bool:
         return False
 
 
+def demo_database_seed() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """What ``seed_demo`` makes (site, catalogue, organizations with learners in every state,
+    certificates): its accounts as (role, email, password) and certificates as (state, code)."""
+    from certificates.demo import seed_certificates
+    from cms.demo import seed_site
+    from courses.demo import seed_catalogue
+    from learning.demo import seed_accounts, seed_learner, seed_organizations
+
+    accounts = seed_accounts()
+    seed_site()
+    seed_catalogue()
+    accounts.append(seed_learner())
+    accounts += seed_organizations()
+    return accounts, seed_certificates()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the seeded bilingual demo (site, catalogue, accounts) for
     every test; each test's changes are rolled back. Transactional tests start from the
-    migrated state instead (``serialized_rollback``) and seed what they need."""
-    from django.core.management import call_command
-
+    migrated state instead (``serialized_rollback``) and seed what they need; the demo is kept
+    (``tests.snapshots``) so that browser tests load it instead of seeding it again."""
     with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
+        seeded(demo_database_seed)
 
 
 @pytest.fixture(autouse=True)

@@ -14,11 +14,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import CHROMIUM, REQUIRE_BROWSER, chromium_available
+from tests.snapshots import database_empty
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread from the first
 # browser test to the end of the session, and Django refuses ORM calls from a thread with a
@@ -115,13 +115,7 @@ def migrated_state(django_db_setup, django_db_blocker):
                 objects = json.loads(connection._test_serialized_contents)
                 objects.sort(key=lambda obj: not obj["model"].startswith("contenttypes."))
                 connection._test_serialized_contents = json.dumps(objects)
-        call_command(
-            "flush",
-            interactive=False,
-            inhibit_post_migrate=True,
-            reset_sequences=False,
-            verbosity=0,
-        )
+        database_empty()
 
 
 class Screenshots:

@@ -14,15 +14,15 @@ from django.utils.translation import trans_real
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from certificates.demo import seed_certificates
 from certificates.models import Certificate
 from cms.demo import seed_site
 from courses.demo import seed_catalogue
 from courses.models import ModulePage
-from learning.demo import answers_for, seed_accounts, seed_learner, seed_organizations
+from learning.demo import answers_for
 from learning.models import Organization, QuizAttempt
-from tests.conftest import REQUIRE_BROWSER
+from tests.conftest import REQUIRE_BROWSER, demo_database_seed
 from tests.learning.test_organizations import LINK
+from tests.snapshots import seeded
 
 PASSWORD = "harbour lights at dawn 2026"
 LOCALES = {"en": "en-CA", "fr": "fr-CA"}
@@ -55,16 +55,16 @@ class Text:
             assert key in self.catalog, f"not translated into {self.language}: {key!r}"
 
 
-def demo_seed() -> Organization:
-    """The demo: site, catalogue, organizations with learners in every state, certificates.
-    Returns Harbourview Fabrication, whose enrolments in its SPO's two modules are all past
-    due."""
-    seed_accounts()
+def catalogue_seed() -> None:
+    """The site and the bilingual catalogue, without organizations or accounts."""
     seed_site()
     seed_catalogue()
-    seed_learner()
-    seed_organizations()
-    seed_certificates()
+
+
+def demo_seed() -> Organization:
+    """The demo (``demo_database_seed``). Returns Harbourview Fabrication, whose enrolments in
+    its SPO's two modules are all past due."""
+    seeded(demo_database_seed)
     return Organization.objects.get(legal_name="Harbourview Fabrication Ltd.")
 
 

@@ -32,13 +32,12 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
-from certificates.demo import seed_certificates
 from certificates.models import Certificate
 from certificates.services import certificate_issue
 from cms.demo import seed_site
 from cms.models import ContentPage, HomePage
 from cms.services import stream_data, translation_import
-from courses.demo import load, seed_catalogue
+from courses.demo import load
 from courses.models import (
     LessonPage,
     ModuleIndexPage,
@@ -48,7 +47,7 @@ from courses.models import (
     QuizPage,
 )
 from courses.services import module_import, revision_publish
-from learning.demo import answers_for, seed_accounts, seed_learner, seed_organizations
+from learning.demo import answers_for
 from learning.models import Enrolment, Organization, QuizAttempt, User
 from learning.services import attempt_items, attempt_start, attempt_submit, lesson_complete
 from learning.services.organizations import employer_invite, staff_invite
@@ -59,6 +58,8 @@ from tests.e2e.accessibility import (
     reflow_problems,
     violations_report,
 )
+from tests.e2e.steps import demo_database_seed
+from tests.snapshots import seeded
 
 pytestmark = [
     pytest.mark.browser,
@@ -334,12 +335,8 @@ def demo_seed(mailoutbox) -> dict[str, State]:
     """The demo (as ``seed_demo`` makes it) and, for each language, what its crawl changes or
     uses up: a failed quiz attempt, a certificate to revoke, and an employer's and an
     employee's invitation waiting to be accepted. Also a lesson with every block type."""
-    accounts = seed_accounts()
-    seed_site()
-    seed_catalogue()
-    accounts.append(seed_learner())
-    accounts += seed_organizations()
-    certificates = dict(seed_certificates())
+    accounts, certificates = seeded(demo_database_seed)
+    certificates = dict(certificates)
     emails = {role: email for role, email, _password in accounts}
 
     modules = list(ModulePage.objects.filter(locale__language_code="en").order_by("path"))

@@ -10,13 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 from certificates.models import Certificate
-from cms.demo import seed_site
-from courses.demo import seed_catalogue
 from learning.models import Enrolment, QuizAttempt
 from learning.services.organizations import account_create
 from tests.e2e.steps import (
     PASSWORD,
     Text,
+    catalogue_seed,
     download,
     lessons_walk,
     main_nav,
@@ -25,6 +24,7 @@ from tests.e2e.steps import (
     quiz_take,
     sign_in,
 )
+from tests.snapshots import seeded
 
 pytestmark = [
     pytest.mark.browser,
@@ -67,8 +67,7 @@ def module_complete(page, t: Text, screenshots, title: str, folder) -> None:
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_learner_journey(windows, screenshots, language, tmp_path):
-    seed_site()
-    seed_catalogue()
+    seeded(catalogue_seed)
     user = account_create(password=PASSWORD, language=language, **LEARNER)
     first, second = Text(language), Text(OTHER[language])
     titles = {first.language: module_titles(first.language)[0],

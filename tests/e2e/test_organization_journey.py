@@ -18,14 +18,13 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from certificates.models import Certificate
-from cms.demo import seed_site
-from courses.demo import seed_catalogue
 from learning.models import Assignment, Invitation, Membership, Organization, Partnership
 from learning.services.organizations import account_create, membership_add, organization_create
 from tests.e2e.steps import (
     PASSWORD,
     QR_TOOLS,
     Text,
+    catalogue_seed,
     download,
     field,
     invitation_link,
@@ -42,6 +41,7 @@ from tests.e2e.steps import (
     rows_apart,
     sign_in,
 )
+from tests.snapshots import seeded
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,8 +60,7 @@ STAFF = [
 
 def spo_seed(language: str) -> Organization:
     """The site, the bilingual catalogue, and an SPO with its manager."""
-    seed_site()
-    seed_catalogue()
+    seeded(catalogue_seed)
     spo = organization_create(
         kind=Organization.Kind.SPO,
         legal_name="Halifax Newcomer Services Association",

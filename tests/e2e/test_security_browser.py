@@ -9,12 +9,10 @@
 """
 
 import datetime
-import io
 import re
 
 import pytest
 import wagtail_factories
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.admin.admin_url_finder import AdminURLFinder
@@ -42,6 +40,7 @@ from learning.services.organizations import (
     membership_add,
     organization_create,
 )
+from tests.e2e.steps import demo_database_seed
 from tests.factories.courses import (
     MatchingQuestionFactory,
     MultipleChoiceQuestionFactory,
@@ -50,6 +49,7 @@ from tests.factories.courses import (
     TrueFalseQuestionFactory,
 )
 from tests.factories.learning import UserFactory
+from tests.snapshots import seeded
 
 pytestmark = [
     pytest.mark.browser,
@@ -106,16 +106,11 @@ def admin_sign_in(windows, violations, *, email: str, password: str):
 def demo_seed() -> dict:
     """The bilingual demo (site, catalogue, organizations, certificates): its accounts by role
     (email, password) and a certificate code per state."""
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    accounts, certificates = {}, {}
-    for line in out.getvalue().splitlines():
-        kind, key, *rest = line.split()
-        if kind == "DEMO":
-            accounts[key] = tuple(rest)
-        elif kind == "CERT":
-            certificates[key] = rest[0]
-    return {"accounts": accounts, "certificates": certificates}
+    accounts, certificates = seeded(demo_database_seed)
+    return {
+        "accounts": {role: (email, password) for role, email, password in accounts},
+        "certificates": dict(certificates),
+    }
 
 
 def test_site_and_admin_run_without_policy_violations(windows):
