@@ -70,30 +70,16 @@ def redis_available() -> bool:
         return False
 
 
-def demo_database_seed() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
-    """What ``seed_demo`` makes (site, catalogue, organizations with learners in every state,
-    certificates): its accounts as (role, email, password) and certificates as (state, code)."""
-    from certificates.demo import seed_certificates
-    from cms.demo import seed_site
-    from courses.demo import seed_catalogue
-    from learning.demo import seed_accounts, seed_learner, seed_organizations
-
-    accounts = seed_accounts()
-    seed_site()
-    seed_catalogue()
-    accounts.append(seed_learner())
-    accounts += seed_organizations()
-    return accounts, seed_certificates()
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the seeded bilingual demo (site, catalogue, accounts) for
     every test; each test's changes are rolled back. Transactional tests start from the
     migrated state instead (``serialized_rollback``) and seed what they need; the demo is kept
     (``tests.snapshots``) so that browser tests load it instead of seeding it again."""
+    from cms.management.commands.seed_demo import demo_seed
+
     with django_db_blocker.unblock():
-        seeded(demo_database_seed)
+        seeded(demo_seed)
 
 
 @pytest.fixture(autouse=True)

@@ -16,11 +16,12 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate
 from cms.demo import seed_site
+from cms.management.commands.seed_demo import demo_seed as demo_database_seed
 from courses.demo import seed_catalogue
 from courses.models import ModulePage
 from learning.demo import answers_for
 from learning.models import Organization, QuizAttempt
-from tests.conftest import REQUIRE_BROWSER, demo_database_seed
+from tests.conftest import REQUIRE_BROWSER
 from tests.learning.test_organizations import LINK
 from tests.snapshots import seeded
 
